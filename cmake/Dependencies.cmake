@@ -1,0 +1,17 @@
+# Every third-party library comes from a Debian package; each is linked by
+# exactly one module (see HACKING.md).
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+find_package(simdjson REQUIRED)
+find_package(fmt REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(ZLIB REQUIRED)
+find_package(CURL REQUIRED)
+find_package(Snappy REQUIRED)
+pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
+pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
+pkg_check_modules(THRIFT REQUIRED IMPORTED_TARGET thrift)
+find_program(THRIFT_COMPILER thrift REQUIRED)
+if(SPARKIFY_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()

@@ -1,0 +1,72 @@
+// The file-system interface: the pipeline reads sources and writes the lake
+// through it and never knows whether bytes live on a local disk or in S3.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "io/bytes.h"
+
+namespace sparkify::io {
+
+struct FileEntry {
+  std::string path;  // full path or s3:// URI, usable with read()
+  uint64_t size = 0;
+};
+
+// A file being written. Nothing is visible at the path until close()
+// returns; abort() (or destruction without close) leaves nothing behind.
+class OutputStream {
+ public:
+  virtual ~OutputStream() = default;
+  virtual void write(std::string_view bytes) = 0;
+  virtual void close() = 0;
+  virtual void abort() = 0;
+  virtual uint64_t bytes_written() const = 0;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  // Every file below `root` (recursively) whose name ends with one of
+  // `suffixes`, sorted by path. A root that is itself a file lists just it.
+  // Throws IoError naming the root when it does not exist.
+  virtual std::vector<FileEntry> list(const std::string& root,
+                                      const std::vector<std::string>& suffixes) = 0;
+
+  // The whole content of one file. Throws IoError naming the path.
+  virtual Bytes read(const std::string& path) = 0;
+
+  // Reads `files`, up to `concurrency` at once, and hands each to `on_file`
+  // (from any thread, in any order, at most `concurrency` calls at once).
+  // The first failure stops the reads and is rethrown here.
+  virtual void read_many(const std::vector<FileEntry>& files, size_t concurrency,
+                         const std::function<void(size_t index, Bytes bytes)>& on_file);
+
+  // Starts writing `path`; parent folders are made as needed.
+  virtual std::unique_ptr<OutputStream> create(const std::string& path) = 0;
+
+  // Writes a small file whole.
+  void write_file(const std::string& path, std::string_view bytes);
+
+  // True when a file or folder exists at `path`.
+  virtual bool exists(const std::string& path) = 0;
+
+  // Removes `path` and everything below it; no error when absent.
+  virtual void remove_all(const std::string& path) = 0;
+
+  // Puts the tree at `staged` in place of the tree at `target`, so that a
+  // reader sees the old tree or the new one and never a mix (as far as the
+  // store allows: atomic on a local disk). The old tree is removed.
+  virtual void replace_tree(const std::string& staged, const std::string& target) = 0;
+};
+
+// Joins path segments with exactly one '/' between them.
+std::string join_path(std::string_view base, std::string_view name);
+
+}  // namespace sparkify::io

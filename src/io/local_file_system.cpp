@@ -1,0 +1,184 @@
+#include "io/local_file_system.h"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <system_error>
+
+#include "model/error.h"
+
+namespace sparkify::io {
+namespace fs = std::filesystem;
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::string& path, int error) {
+  throw IoError(what + " " + path + ": " + std::strerror(error));
+}
+
+bool has_suffix(const std::string& name, const std::vector<std::string>& suffixes) {
+  if (suffixes.empty()) return true;
+  return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& suffix) {
+    return name.size() >= suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  });
+}
+
+std::string unique_suffix() {
+  static thread_local std::mt19937_64 rng{std::random_device{}()};
+  return std::to_string(::getpid()) + "-" + std::to_string(rng());
+}
+
+class LocalOutputStream final : public OutputStream {
+ public:
+  explicit LocalOutputStream(std::string path)
+      : path_(std::move(path)), temp_path_(temp_name(path_)) {
+    std::error_code error;
+    fs::create_directories(fs::path(path_).parent_path(), error);
+    fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) fail("cannot create", path_, errno);
+  }
+  ~LocalOutputStream() override {
+    if (fd_ >= 0) abort();
+  }
+
+  void write(std::string_view bytes) override {
+    while (!bytes.empty()) {
+      ssize_t written = ::write(fd_, bytes.data(), bytes.size());
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        fail("cannot write", path_, errno);
+      }
+      bytes.remove_prefix(static_cast<size_t>(written));
+      bytes_written_ += static_cast<uint64_t>(written);
+    }
+  }
+
+  void close() override {
+    if (::close(fd_) != 0) {
+      fd_ = -1;
+      fail("cannot write", path_, errno);
+    }
+    fd_ = -1;
+    if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail("cannot rename into", path_, errno);
+  }
+
+  void abort() override {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    ::unlink(temp_path_.c_str());
+  }
+
+  uint64_t bytes_written() const override { return bytes_written_; }
+
+ private:
+  static std::string temp_name(const std::string& path) {
+    fs::path target(path);
+    return (target.parent_path() / ("." + target.filename().string() + ".tmp-" + unique_suffix()))
+        .string();
+  }
+
+  std::string path_;
+  std::string temp_path_;
+  int fd_ = -1;
+  uint64_t bytes_written_ = 0;
+};
+
+}  // namespace
+
+std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
+                                             const std::vector<std::string>& suffixes) {
+  std::error_code error;
+  auto status = fs::status(root, error);
+  if (error || !fs::exists(status)) throw IoError("no such file or folder: " + root);
+  std::vector<FileEntry> entries;
+  if (fs::is_regular_file(status)) {
+    entries.push_back({root, static_cast<uint64_t>(fs::file_size(root, error))});
+    return entries;
+  }
+  fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, error);
+  if (error) throw IoError("cannot list " + root + ": " + error.message());
+  for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
+    if (error) throw IoError("cannot list " + root + ": " + error.message());
+    const auto& entry = *it;
+    std::string name = entry.path().filename().string();
+    if (!name.empty() && name.front() == '.') {
+      // Hidden files and folders (editors' swap files, our own temp files)
+      // are never data.
+      if (entry.is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!entry.is_regular_file() || !has_suffix(name, suffixes)) continue;
+    entries.push_back({entry.path().string(), static_cast<uint64_t>(entry.file_size())});
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
+  return entries;
+}
+
+Bytes LocalFileSystem::read(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail("cannot open", path, errno);
+  struct stat info {};
+  if (::fstat(fd, &info) != 0) {
+    int error = errno;
+    ::close(fd);
+    fail("cannot stat", path, error);
+  }
+  Bytes bytes(static_cast<size_t>(info.st_size));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t got = ::read(fd, bytes.data() + done, bytes.size() - done);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      int error = errno;
+      ::close(fd);
+      fail("cannot read", path, error);
+    }
+    if (got == 0) break;  // the file shrank while we read it
+    done += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  bytes.truncate(done);
+  return bytes;
+}
+
+std::unique_ptr<OutputStream> LocalFileSystem::create(const std::string& path) {
+  return std::make_unique<LocalOutputStream>(path);
+}
+
+bool LocalFileSystem::exists(const std::string& path) {
+  std::error_code error;
+  return fs::exists(path, error);
+}
+
+void LocalFileSystem::remove_all(const std::string& path) {
+  std::error_code error;
+  fs::remove_all(path, error);
+  if (error) throw IoError("cannot remove " + path + ": " + error.message());
+}
+
+void LocalFileSystem::replace_tree(const std::string& staged, const std::string& target) {
+  std::error_code error;
+  fs::create_directories(fs::path(target).parent_path(), error);
+  if (!fs::exists(target)) {
+    if (::rename(staged.c_str(), target.c_str()) != 0) fail("cannot move into place", target, errno);
+    return;
+  }
+  if (::syscall(SYS_renameat2, AT_FDCWD, staged.c_str(), AT_FDCWD, target.c_str(),
+                RENAME_EXCHANGE) != 0) {
+    fail("cannot swap into place", target, errno);
+  }
+  // `staged` now holds the previous tree.
+  remove_all(staged);
+}
+
+}  // namespace sparkify::io

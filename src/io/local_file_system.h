@@ -1,0 +1,21 @@
+// FileSystem on the local disk. Output is written to a hidden temporary file
+// beside its target and renamed into place on close().
+#pragma once
+
+#include "io/file_system.h"
+
+namespace sparkify::io {
+
+class LocalFileSystem final : public FileSystem {
+ public:
+  std::vector<FileEntry> list(const std::string& root,
+                              const std::vector<std::string>& suffixes) override;
+  Bytes read(const std::string& path) override;
+  std::unique_ptr<OutputStream> create(const std::string& path) override;
+  bool exists(const std::string& path) override;
+  void remove_all(const std::string& path) override;
+  // Atomic: renameat2(RENAME_EXCHANGE) swaps the two trees in one step.
+  void replace_tree(const std::string& staged, const std::string& target) override;
+};
+
+}  // namespace sparkify::io

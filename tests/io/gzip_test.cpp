@@ -1,0 +1,49 @@
+#include "io/gzip.h"
+
+#include <gtest/gtest.h>
+#include <zlib.h>
+
+#include "model/error.h"
+
+namespace sparkify::io {
+namespace {
+
+std::string gzip_of(const std::string& text) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out(text.size() + 128, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+  stream.avail_in = static_cast<uInt>(text.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
+
+TEST(Gzip, InflatesAndLeavesPlainBytesAlone) {
+  std::string text(100000, 'x');
+  Bytes inflated = maybe_gunzip(Bytes::copy_of(gzip_of(text)), "a.json.gz");
+  EXPECT_EQ(inflated.view(), text);
+  EXPECT_EQ(maybe_gunzip(Bytes::copy_of("{}"), "a.json").view(), "{}");
+}
+
+TEST(Gzip, ConcatenatedMembersAreOneStream) {
+  Bytes inflated = gunzip(Bytes::copy_of(gzip_of("ab\n") + gzip_of("cd\n")), "a.gz");
+  EXPECT_EQ(inflated.view(), "ab\ncd\n");
+}
+
+TEST(Gzip, TruncatedStreamNamesTheFile) {
+  std::string packed = gzip_of(std::string(5000, 'y'));
+  packed.resize(packed.size() / 2);
+  try {
+    gunzip(Bytes::copy_of(packed), "log_data/x.json.gz");
+    FAIL();
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find("log_data/x.json.gz"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace sparkify::io

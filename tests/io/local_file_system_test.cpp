@@ -1,0 +1,92 @@
+#include "io/local_file_system.h"
+
+#include <gtest/gtest.h>
+
+#include "model/error.h"
+#include "test_support.h"
+
+namespace sparkify::io {
+namespace {
+
+using sparkify::testing::read_text;
+using sparkify::testing::TempDir;
+using sparkify::testing::write_text;
+
+TEST(LocalFileSystem, ListsRecursivelyInPathOrderWithSuffixes) {
+  TempDir dir;
+  write_text(dir / "b/2.json", "{}");
+  write_text(dir / "a/c/1.json.gz", "x");
+  write_text(dir / "a/0.json", "{}");
+  write_text(dir / "a/notes.txt", "no");
+  write_text(dir / "a/.hidden.json", "no");
+  LocalFileSystem fs;
+  auto files = fs.list(dir.str(), {".json", ".json.gz"});
+  ASSERT_EQ(files.size(), 3u);
+  EXPECT_EQ(files[0].path, dir / "a/0.json");
+  EXPECT_EQ(files[1].path, dir / "a/c/1.json.gz");
+  EXPECT_EQ(files[2].path, dir / "b/2.json");
+  EXPECT_EQ(files[0].size, 2u);
+}
+
+TEST(LocalFileSystem, MissingRootNamesIt) {
+  LocalFileSystem fs;
+  try {
+    fs.list("/no/such/folder", {".json"});
+    FAIL();
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find("/no/such/folder"), std::string::npos);
+  }
+}
+
+TEST(LocalFileSystem, ReadGivesPaddedBytes) {
+  TempDir dir;
+  write_text(dir / "f", "hello");
+  LocalFileSystem fs;
+  Bytes bytes = fs.read(dir / "f");
+  EXPECT_EQ(bytes.view(), "hello");
+  EXPECT_EQ(bytes.data()[5], '\0');
+}
+
+TEST(LocalFileSystem, OutputAppearsOnlyOnClose) {
+  TempDir dir;
+  LocalFileSystem fs;
+  auto out = fs.create(dir / "x/y.bin");
+  out->write("abc");
+  EXPECT_FALSE(fs.exists(dir / "x/y.bin"));
+  out->close();
+  EXPECT_EQ(read_text(dir / "x/y.bin"), "abc");
+  auto aborted = fs.create(dir / "x/z.bin");
+  aborted->write("abc");
+  aborted->abort();
+  EXPECT_FALSE(fs.exists(dir / "x/z.bin"));
+  EXPECT_EQ(fs.list(dir / "x", {}).size(), 1u);
+}
+
+TEST(LocalFileSystem, ReplaceTreeSwapsWholeTrees) {
+  TempDir dir;
+  write_text(dir / "table/old.parquet", "old");
+  write_text(dir / "staged/new.parquet", "new");
+  LocalFileSystem fs;
+  fs.replace_tree(dir / "staged", dir / "table");
+  EXPECT_FALSE(fs.exists(dir / "staged"));
+  EXPECT_FALSE(fs.exists(dir / "table/old.parquet"));
+  EXPECT_EQ(read_text(dir / "table/new.parquet"), "new");
+  write_text(dir / "fresh/a", "a");
+  fs.replace_tree(dir / "fresh", dir / "absent/t");
+  EXPECT_EQ(read_text(dir / "absent/t/a"), "a");
+}
+
+TEST(LocalFileSystem, ReadManyVisitsEveryFileOnce) {
+  TempDir dir;
+  for (int file_idx = 0; file_idx < 50; ++file_idx) {
+    write_text(dir / ("f" + std::to_string(file_idx)), std::to_string(file_idx));
+  }
+  LocalFileSystem fs;
+  auto files = fs.list(dir.str(), {});
+  std::vector<int> seen(files.size(), 0);
+  fs.read_many(files, 4, [&](size_t index, Bytes) { seen[index]++; });
+  for (int count : seen) EXPECT_EQ(count, 1);
+}
+
+}  // namespace
+}  // namespace sparkify::io

@@ -1,0 +1,64 @@
+// Helpers shared by the tests: private temporary folders and the shared
+// sample extract, which a user's clone does not have.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+namespace sparkify::testing {
+
+// A fresh folder under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir() {
+    std::random_device seed;
+    path_ = std::filesystem::temp_directory_path() /
+            ("sparkify-test-" + std::to_string(seed()) + std::to_string(seed()));
+    std::filesystem::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path_, ignored);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+  std::string operator/(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+inline void write_text(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+inline std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The real extract at ../shared/data/sparkify-sample beside the checkout, or
+// SPARKIFY_SAMPLE when set; empty when neither exists.
+inline std::string sample_dir() {
+  if (const char* env = std::getenv("SPARKIFY_SAMPLE"); env && *env) return env;
+  auto path = std::filesystem::path(SPARKIFY_SOURCE_DIR) / ".." / "shared" / "data" / "sparkify-sample";
+  std::error_code ignored;
+  if (std::filesystem::exists(path / "song_data", ignored)) return std::filesystem::canonical(path).string();
+  return {};
+}
+
+}  // namespace sparkify::testing
+
+// Skips the current test, with a message saying why, when the sample is absent.
+#define SPARKIFY_REQUIRE_SAMPLE(dir_var)                                                  \
+  std::string dir_var = ::sparkify::testing::sample_dir();                                \
+  if (dir_var.empty())                                                                    \
+  GTEST_SKIP() << "the sample extract ../shared/data/sparkify-sample is absent (a clone " \
+                  "has none); set SPARKIFY_SAMPLE to run this test"
