@@ -55,6 +55,17 @@ struct TimeRow {
   int32_t weekday = 0;  // 0 = Sunday … 6 = Saturday
 };
 
+// Rows in each table after a load.
+struct TableCounts {
+  int64_t staging_songs = 0;
+  int64_t staging_events = 0;
+  int64_t songplays = 0;
+  int64_t users = 0;
+  int64_t songs = 0;
+  int64_t artists = 0;
+  int64_t time = 0;
+};
+
 // The whole star schema, each table sorted by its key.
 struct StarSchema {
   std::vector<SongplayRow> songplays;

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs the npm test tools: DuckDB (the independent Parquet reader) and
+# s3rver (the local S3-compatible server).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+for folder in tests/tools tests/tools/s3rver; do
+  if [[ -f "$root/$folder/package.json" ]]; then
+    npm install --prefix "$root/$folder" --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+done

@@ -1,0 +1,105 @@
+#include "config/settings.h"
+
+#include "config/ini.h"
+#include "model/error.h"
+
+namespace sparkify::config {
+namespace {
+
+// libpq keyword/value quoting: single quotes, with ' and \ backslashed.
+std::string quote_conninfo_value(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += "'";
+  return out;
+}
+
+template <typename T>
+std::optional<T> first_of(const std::optional<T>& preferred, const std::optional<T>& fallback) {
+  return preferred ? preferred : fallback;
+}
+
+}  // namespace
+
+std::string conninfo_from_cluster(const std::optional<std::string>& host, const std::optional<std::string>& port,
+                                  const std::optional<std::string>& dbname, const std::optional<std::string>& user,
+                                  const std::optional<std::string>& password) {
+  std::string out;
+  auto add = [&](const char* keyword, const std::optional<std::string>& value) {
+    if (!value) return;
+    if (!out.empty()) out += ' ';
+    out += keyword;
+    out += '=';
+    out += quote_conninfo_value(*value);
+  };
+  add("host", host);
+  add("port", port);
+  add("dbname", dbname);
+  add("user", user);
+  add("password", password);
+  return out;
+}
+
+FileSettings read_config_file(const std::string& path) {
+  IniFile ini = IniFile::load(path);
+  FileSettings file;
+  if (ini.has_section("CLUSTER")) {
+    file.conninfo = conninfo_from_cluster(ini.get("CLUSTER", "HOST"), ini.get("CLUSTER", "DB_PORT"),
+                                          ini.get("CLUSTER", "DB_NAME"), ini.get("CLUSTER", "DB_USER"),
+                                          ini.get("CLUSTER", "DB_PASSWORD"));
+  }
+  file.song_data = ini.get("S3", "SONG_DATA");
+  file.log_data = ini.get("S3", "LOG_DATA");
+  file.iam_role = first_of(ini.get("IAM_ROLE", "ARN"), ini.get("IAM_ROLE", "IAM_ROLE_ARN"));
+  file.aws_key = ini.get("AWS", "KEY");
+  file.aws_secret = ini.get("AWS", "SECRET");
+  file.aws_region = ini.get("AWS", "REGION");
+  return file;
+}
+
+std::string resolve_target(const Flags& flags) {
+  if (flags.target) return *flags.target;
+  if (flags.config_path) {
+    FileSettings file = read_config_file(*flags.config_path);
+    if (file.conninfo) return *file.conninfo;
+  }
+  throw UsageError(
+      "no warehouse given: pass --target postgresql://USER@HOST:PORT/DB (or --target postgresql:// to "
+      "use the PG* environment variables), or --config dwh.cfg with a [CLUSTER] section");
+}
+
+Settings resolve_etl_settings(const Flags& flags) {
+  FileSettings file;
+  if (flags.config_path) file = read_config_file(*flags.config_path);
+  Settings settings;
+  auto song_data = first_of(flags.song_data, file.song_data);
+  auto log_data = first_of(flags.log_data, file.log_data);
+  if (!song_data) throw UsageError("no song data given: pass --song-data PATH (or [S3] SONG_DATA in the config file)");
+  if (!log_data) throw UsageError("no log data given: pass --log-data PATH (or [S3] LOG_DATA in the config file)");
+  settings.song_data = *song_data;
+  settings.log_data = *log_data;
+  settings.target = first_of(flags.target, file.conninfo);
+  settings.lake = flags.lake;
+  if (!settings.target && !settings.lake) settings.lake = "lake";  // the embedded default
+  settings.max_errors = flags.max_errors.value_or(0);
+  if (settings.max_errors < 0) throw UsageError("--max-errors must be 0 or more");
+  if (flags.rejects_path) settings.rejects_path = *flags.rejects_path;
+  settings.threads = flags.threads.value_or(0);
+  if (settings.threads < 0) throw UsageError("--threads must be 0 (one per core) or more");
+  if (flags.compression) settings.compression = *flags.compression;
+  if (settings.compression != "snappy" && settings.compression != "zstd" && settings.compression != "none") {
+    throw UsageError("--compression must be snappy, zstd or none, not '" + settings.compression + "'");
+  }
+  settings.iam_role = file.iam_role;
+  settings.aws_key = file.aws_key;
+  settings.aws_secret = file.aws_secret;
+  settings.aws_region = first_of(flags.aws_region, file.aws_region);
+  settings.s3_endpoint = flags.s3_endpoint;
+  settings.no_sign_request = flags.no_sign_request;
+  return settings;
+}
+
+}  // namespace sparkify::config

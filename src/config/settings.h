@@ -1,0 +1,77 @@
+// One Settings value for a run, merged from flags, the dwh.cfg file and the
+// environment, in that order of precedence. Secrets it holds (the database
+// password inside a connection string, AWS keys) must never be printed:
+// use the describe_* helpers for logs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sparkify::config {
+
+// What the command line said; unset fields fall back to the file, then the
+// environment, then the defaults.
+struct Flags {
+  std::optional<std::string> config_path;  // --config dwh.cfg
+  std::optional<std::string> song_data;
+  std::optional<std::string> log_data;
+  std::optional<std::string> target;  // libpq URI or keyword=value string
+  std::optional<std::string> lake;
+  std::optional<int64_t> max_errors;
+  std::optional<std::string> rejects_path;
+  std::optional<int> threads;
+  std::optional<std::string> compression;
+  // S3
+  std::optional<std::string> aws_region;
+  std::optional<std::string> s3_endpoint;
+  bool no_sign_request = false;
+};
+
+// What dwh.cfg contributes.
+struct FileSettings {
+  std::optional<std::string> conninfo;  // built from [CLUSTER]
+  std::optional<std::string> song_data;  // [S3] SONG_DATA
+  std::optional<std::string> log_data;   // [S3] LOG_DATA
+  std::optional<std::string> iam_role;   // [IAM_ROLE] ARN
+  std::optional<std::string> aws_key;    // [AWS] KEY
+  std::optional<std::string> aws_secret; // [AWS] SECRET
+  std::optional<std::string> aws_region; // [AWS] REGION
+};
+
+// Reads dwh.cfg. Throws UsageError naming the file (and line) when it cannot
+// be read or parsed.
+FileSettings read_config_file(const std::string& path);
+
+struct Settings {
+  std::string song_data;
+  std::string log_data;
+  std::optional<std::string> target;  // a warehouse connection string, or none
+  std::optional<std::string> lake;    // a lake folder or s3:// prefix, or none
+  int64_t max_errors = 0;
+  std::string rejects_path = "rejects.ndjson";
+  int threads = 0;  // 0: one per core
+  std::string compression = "snappy";
+  std::optional<std::string> iam_role;
+  std::optional<std::string> aws_key;
+  std::optional<std::string> aws_secret;
+  std::optional<std::string> aws_region;
+  std::optional<std::string> s3_endpoint;
+  bool no_sign_request = false;
+};
+
+// Merges flags over the file. With neither a target nor a lake anywhere,
+// the run writes the embedded default lake, ./lake. Throws UsageError when
+// a source is missing or a value is out of range.
+Settings resolve_etl_settings(const Flags& flags);
+
+// Resolves only the warehouse target (create-tables). Throws UsageError
+// when there is none.
+std::string resolve_target(const Flags& flags);
+
+// "host=… port=… dbname=… user=… password=…" with libpq's quoting.
+std::string conninfo_from_cluster(const std::optional<std::string>& host, const std::optional<std::string>& port,
+                                  const std::optional<std::string>& dbname, const std::optional<std::string>& user,
+                                  const std::optional<std::string>& password);
+
+}  // namespace sparkify::config

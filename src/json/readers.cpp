@@ -1,0 +1,384 @@
+#include "json/readers.h"
+
+#include "json/cpu_check.h"
+
+#include <simdjson.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <string_view>
+
+namespace sparkify::json {
+namespace {
+
+using model::Reject;
+using model::Rejects;
+
+namespace od = simdjson::ondemand;
+
+static_assert(io::Bytes::kPadding >= simdjson::SIMDJSON_PADDING);
+
+// One simdjson implementation's readers.
+class ReaderKernel {
+ public:
+  virtual ~ReaderKernel() = default;
+  virtual void read_songs(const io::Bytes& bytes, const std::string& source,
+                          std::vector<model::SongRecord>& records, Rejects& rejects) = 0;
+  virtual void read_events(const io::Bytes& bytes, const std::string& source,
+                           std::vector<model::EventRecord>& records, Rejects& rejects) = 0;
+};
+
+using model::Reject;
+using model::Rejects;
+
+
+// Why a value could not be taken; empty when it could.
+struct FieldError {
+  std::string reason;
+  explicit operator bool() const { return !reason.empty(); }
+};
+
+const char* type_name(od::json_type type) {
+  switch (type) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "an unknown value";
+}
+
+FieldError wrong_type(const char* expected, od::json_type found) {
+  return {std::string("expected ") + expected + ", found " + type_name(found)};
+}
+
+FieldError parse_error(simdjson::error_code code) {
+  return {std::string("invalid JSON: ") + simdjson::error_message(code)};
+}
+
+// The typed extractors. Each leaves `out` as nullopt for JSON null.
+
+FieldError take_string(od::value& value, std::optional<std::string>& out) {
+  od::json_type type;
+  if (auto code = value.type().get(type)) return parse_error(code);
+  if (type == od::json_type::null) {
+    out.reset();
+    return {};
+  }
+  if (type != od::json_type::string) return wrong_type("a string", type);
+  std::string_view text;
+  if (auto code = value.get_string().get(text)) return parse_error(code);
+  if (text.empty()) {
+    out.reset();  // EMPTYASNULL
+  } else if (text.find('\0') != std::string_view::npos) {
+    // No warehouse text type can hold U+0000.
+    return {"a string holds the character U+0000"};
+  } else {
+    out.emplace(text);
+  }
+  return {};
+}
+
+template <typename Int>
+FieldError take_integer(od::value& value, std::optional<Int>& out) {
+  od::json_type type;
+  if (auto code = value.type().get(type)) return parse_error(code);
+  if (type == od::json_type::null) {
+    out.reset();
+    return {};
+  }
+  if (type != od::json_type::number) return wrong_type("an integer", type);
+  od::number_type kind;
+  if (auto code = value.get_number_type().get(kind)) return parse_error(code);
+  if (kind == od::number_type::floating_point_number) {
+    return {"expected an integer, found a number with a fraction or exponent"};
+  }
+  if (kind == od::number_type::unsigned_integer) return {"integer out of range"};
+  int64_t number;
+  if (auto code = value.get_int64().get(number)) return parse_error(code);
+  if (number < std::numeric_limits<Int>::min() || number > std::numeric_limits<Int>::max()) {
+    return {"integer out of range: " + std::to_string(number)};
+  }
+  out = static_cast<Int>(number);
+  return {};
+}
+
+FieldError take_double(od::value& value, std::optional<double>& out) {
+  od::json_type type;
+  if (auto code = value.type().get(type)) return parse_error(code);
+  if (type == od::json_type::null) {
+    out.reset();
+    return {};
+  }
+  if (type != od::json_type::number) return wrong_type("a number", type);
+  double number;
+  if (auto code = value.get_double().get(number)) return parse_error(code);
+  out = number;
+  return {};
+}
+
+// A number of epoch milliseconds that may carry a fraction
+// (1540919166796.0): rounded to the nearest millisecond.
+FieldError take_rounded_int64(od::value& value, std::optional<int64_t>& out) {
+  std::optional<double> number;
+  if (auto error = take_double(value, number)) return error;
+  if (!number) {
+    out.reset();
+    return {};
+  }
+  if (!std::isfinite(*number) || std::fabs(*number) > 9.2e18) return {"number out of range"};
+  out = std::llround(*number);
+  return {};
+}
+
+// userId: a string of digits, "" for logged-out events, or an integer.
+FieldError take_user_id(od::value& value, std::optional<int32_t>& out) {
+  od::json_type type;
+  if (auto code = value.type().get(type)) return parse_error(code);
+  if (type != od::json_type::string) return take_integer(value, out);
+  std::string_view text;
+  if (auto code = value.get_string().get(text)) return parse_error(code);
+  if (text.empty()) {
+    out.reset();
+    return {};
+  }
+  int64_t number = 0;
+  for (char digit : text) {
+    if (digit < '0' || digit > '9') return {"expected a string of digits, found \"" + std::string(text.substr(0, 40)) + "\""};
+    number = number * 10 + (digit - '0');
+    if (number > std::numeric_limits<int32_t>::max()) return {"user id out of range"};
+  }
+  out = static_cast<int32_t>(number);
+  return {};
+}
+
+// Parses one JSON object from `text` (which lies inside a padded buffer that
+// stays readable up to `readable_end`) and hands each field to `take`,
+// which returns a FieldError. Returns the reject reason and key, if any.
+template <typename TakeField>
+bool read_object(od::parser& parser, std::string_view text, const char* readable_end,
+                 TakeField&& take, std::string& field_out, std::string& reason_out) {
+  simdjson::padded_string_view padded(text.data(), text.size(),
+                                      static_cast<size_t>(readable_end - text.data()));
+  od::document doc;
+  if (auto code = parser.iterate(padded).get(doc)) {
+    reason_out = parse_error(code).reason;
+    return false;
+  }
+  od::object object;
+  if (auto code = doc.get_object().get(object)) {
+    od::json_type type;
+    if (doc.type().get(type) == simdjson::SUCCESS && type != od::json_type::object) {
+      reason_out = std::string("expected a JSON object, found ") + type_name(type);
+    } else {
+      reason_out = parse_error(code).reason;
+    }
+    return false;
+  }
+  for (auto field_result : object) {
+    od::field field;
+    if (auto code = std::move(field_result).get(field)) {
+      reason_out = parse_error(code).reason;
+      return false;
+    }
+    std::string_view key;
+    if (auto code = field.unescaped_key().get(key)) {
+      reason_out = parse_error(code).reason;
+      return false;
+    }
+    if (auto error = take(key, field.value())) {
+      field_out = std::string(key);
+      reason_out = std::move(error.reason);
+      return false;
+    }
+  }
+  // Inside the buffer means content follows the object; at the end,
+  // current_location() answers OUT_OF_BOUNDS.
+  const char* trailing = nullptr;
+  if (doc.current_location().get(trailing) == simdjson::SUCCESS) {
+    reason_out = "invalid JSON: unexpected content after the object";
+    return false;
+  }
+  return true;
+}
+
+FieldError take_song_field(std::string_view key, od::value value, model::SongRecord& song) {
+  if (key == "num_songs") return take_integer(value, song.num_songs);
+  if (key == "artist_id") return take_string(value, song.artist_id);
+  if (key == "artist_latitude") return take_double(value, song.artist_latitude);
+  if (key == "artist_longitude") return take_double(value, song.artist_longitude);
+  if (key == "artist_location") return take_string(value, song.artist_location);
+  if (key == "artist_name") return take_string(value, song.artist_name);
+  if (key == "song_id") return take_string(value, song.song_id);
+  if (key == "title") return take_string(value, song.title);
+  if (key == "duration") return take_double(value, song.duration);
+  if (key == "year") return take_integer(value, song.year);
+  return {};  // unknown keys are ignored
+}
+
+FieldError take_event_field(std::string_view key, od::value value, model::EventRecord& event) {
+  // Dispatch on the first letter first: most keys are decided by one compare.
+  switch (key.empty() ? '\0' : key[0]) {
+    case 'a':
+      if (key == "artist") return take_string(value, event.artist);
+      if (key == "auth") return take_string(value, event.auth);
+      break;
+    case 'f':
+      if (key == "firstName") return take_string(value, event.first_name);
+      break;
+    case 'g':
+      if (key == "gender") return take_string(value, event.gender);
+      break;
+    case 'i':
+      if (key == "itemInSession") return take_integer(value, event.item_in_session);
+      break;
+    case 'l':
+      if (key == "lastName") return take_string(value, event.last_name);
+      if (key == "length") return take_double(value, event.length);
+      if (key == "level") return take_string(value, event.level);
+      if (key == "location") return take_string(value, event.location);
+      break;
+    case 'm':
+      if (key == "method") return take_string(value, event.method);
+      break;
+    case 'p':
+      if (key == "page") return take_string(value, event.page);
+      break;
+    case 'r':
+      if (key == "registration") return take_rounded_int64(value, event.registration);
+      break;
+    case 's':
+      if (key == "sessionId") return take_integer(value, event.session_id);
+      if (key == "song") return take_string(value, event.song);
+      if (key == "status") return take_integer(value, event.status);
+      break;
+    case 't':
+      if (key == "ts") return take_integer(value, event.ts);
+      break;
+    case 'u':
+      if (key == "userAgent") return take_string(value, event.user_agent);
+      if (key == "userId") return take_user_id(value, event.user_id);
+      break;
+    default:
+      break;
+  }
+  return {};
+}
+
+bool is_blank(std::string_view text) {
+  for (char c : text) {
+    if (c != ' ' && c != '\t' && c != '\r' && c != '\n') return false;
+  }
+  return true;
+}
+
+Reject make_reject(const std::string& source, uint64_t line, std::string field, std::string reason,
+                   std::string_view text) {
+  return Reject{source, line, std::move(field), std::move(reason),
+                std::string(text.substr(0, kMaxRejectText))};
+}
+
+// Calls on_line(line_number, text) for every non-blank line, CR stripped.
+template <typename OnLine>
+void for_each_line(const io::Bytes& bytes, OnLine&& on_line) {
+  const char* cursor = bytes.data();
+  const char* end = bytes.data() + bytes.size();
+  uint64_t line_number = 0;
+  while (cursor < end) {
+    ++line_number;
+    const char* newline = static_cast<const char*>(std::memchr(cursor, '\n', static_cast<size_t>(end - cursor)));
+    const char* line_end = newline ? newline : end;
+    std::string_view line(cursor, static_cast<size_t>(line_end - cursor));
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (!is_blank(line)) on_line(line_number, line);
+    cursor = newline ? newline + 1 : end;
+  }
+}
+
+// Reads NDJSON records of type Record with `take_field`.
+template <typename Record, typename TakeField>
+void read_lines(od::parser& parser, const io::Bytes& bytes, const std::string& source,
+                std::vector<Record>& records, Rejects& rejects, TakeField take_field) {
+  const char* readable_end = bytes.data() + bytes.size() + io::Bytes::kPadding;
+  std::string field;
+  std::string reason;
+  for_each_line(bytes, [&](uint64_t line_number, std::string_view line) {
+    Record record;
+    field.clear();
+    reason.clear();
+    auto take = [&](std::string_view key, od::value value) { return take_field(key, value, record); };
+    if (read_object(parser, line, readable_end, take, field, reason)) {
+      records.push_back(std::move(record));
+    } else {
+      rejects.push_back(make_reject(source, line_number, field, reason, line));
+    }
+  });
+}
+
+class Kernel final : public ReaderKernel {
+ public:
+  void read_songs(const io::Bytes& bytes, const std::string& source,
+                  std::vector<model::SongRecord>& records, Rejects& rejects) override {
+    size_t records_before = records.size();
+    size_t rejects_before = rejects.size();
+    read_lines(parser_, bytes, source, records, rejects, take_song_field);
+    if (rejects.size() == rejects_before) return;
+    // Line by line failed somewhere: the file may be one object
+    // pretty-printed over several lines. Take it whole if it reads that way.
+    model::SongRecord whole;
+    std::string field;
+    std::string reason;
+    std::string_view text = bytes.view();
+    while (!text.empty() && is_blank(text.substr(0, 1))) text.remove_prefix(1);
+    auto take = [&](std::string_view key, od::value value) { return take_song_field(key, value, whole); };
+    const char* readable_end = bytes.data() + bytes.size() + io::Bytes::kPadding;
+    if (!text.empty() && read_object(parser_, text, readable_end, take, field, reason)) {
+      records.resize(records_before);
+      rejects.resize(rejects_before);
+      records.push_back(std::move(whole));
+    }
+  }
+
+  void read_events(const io::Bytes& bytes, const std::string& source,
+                   std::vector<model::EventRecord>& records, Rejects& rejects) override {
+    read_lines(parser_, bytes, source, records, rejects, take_event_field);
+  }
+
+ private:
+  od::parser parser_;
+};
+
+std::unique_ptr<ReaderKernel> make_kernel() { return std::make_unique<Kernel>(); }
+}  // namespace
+
+struct SongReader::Impl {
+  Impl() { require_supported_cpu(); }
+  std::unique_ptr<ReaderKernel> kernel = make_kernel();
+};
+
+SongReader::SongReader() : impl_(std::make_unique<Impl>()) {}
+SongReader::~SongReader() = default;
+
+void SongReader::read(const io::Bytes& bytes, const std::string& source,
+                      std::vector<model::SongRecord>& records, Rejects& rejects) {
+  impl_->kernel->read_songs(bytes, source, records, rejects);
+}
+
+struct EventReader::Impl {
+  Impl() { require_supported_cpu(); }
+  std::unique_ptr<ReaderKernel> kernel = make_kernel();
+};
+
+EventReader::EventReader() : impl_(std::make_unique<Impl>()) {}
+EventReader::~EventReader() = default;
+
+void EventReader::read(const io::Bytes& bytes, const std::string& source,
+                       std::vector<model::EventRecord>& records, Rejects& rejects) {
+  impl_->kernel->read_events(bytes, source, records, rejects);
+}
+
+}  // namespace sparkify::json

@@ -1,0 +1,60 @@
+// The song and event readers: the project's only use of simdjson. A reader
+// turns the bytes of one source file into records and rejects; it never
+// throws for bad data, so one broken line costs one record, not the file.
+//
+// Rules (docs/schema.md): unknown keys are ignored; a missing key, a JSON
+// null and an empty string are all NULL; a value of the wrong JSON type
+// (a string where an integer belongs, a fraction in an integer column, an
+// integer out of the column's range) rejects the whole record with the key
+// named. Event files are NDJSON: blank lines are skipped, CRLF is accepted,
+// the last line may lack its newline. A song file holds one object, or
+// several one per line, or one object spread over several lines.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "io/bytes.h"
+#include "model/records.h"
+#include "model/reject.h"
+
+namespace sparkify::json {
+
+// Reuses its parser's buffers across files; one per thread.
+class SongReader {
+ public:
+  SongReader();
+  ~SongReader();
+  SongReader(const SongReader&) = delete;
+  SongReader& operator=(const SongReader&) = delete;
+
+  // Appends the records of `bytes` (the content of `source`) to `records`,
+  // and a Reject for each record that cannot be taken to `rejects`.
+  void read(const io::Bytes& bytes, const std::string& source,
+            std::vector<model::SongRecord>& records, model::Rejects& rejects);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+class EventReader {
+ public:
+  EventReader();
+  ~EventReader();
+  EventReader(const EventReader&) = delete;
+  EventReader& operator=(const EventReader&) = delete;
+
+  void read(const io::Bytes& bytes, const std::string& source,
+            std::vector<model::EventRecord>& records, model::Rejects& rejects);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Longest raw text a Reject keeps of its record.
+inline constexpr size_t kMaxRejectText = 2048;
+
+}  // namespace sparkify::json

@@ -1,0 +1,98 @@
+#include "pipeline/etl.h"
+
+#include <filesystem>
+
+#include "model/error.h"
+#include "pipeline/extract.h"
+#include "pipeline/file_systems.h"
+#include "pipeline/rejects_file.h"
+#include "pipeline/warehouse_sink.h"
+#include "warehouse/postgres_warehouse.h"
+
+namespace sparkify::pipeline {
+namespace {
+
+std::vector<io::FileEntry> list_sources(io::FileSystem& fs, const std::string& root, const char* what) {
+  auto files = fs.list(root, source_suffixes());
+  if (files.empty()) throw JobError(std::string("no *.json or *.json.gz ") + what + " files under " + root);
+  return files;
+}
+
+void abort_all(std::vector<std::unique_ptr<Sink>>& sinks) noexcept {
+  for (auto& sink : sinks) sink->abort();
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings) {
+  std::vector<std::unique_ptr<Sink>> sinks;
+  if (settings.target) {
+    sinks.push_back(std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target)));
+  }
+  return sinks;
+}
+
+RunSummary run_etl(const config::Settings& settings, std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& log) {
+  RunSummary summary;
+  auto song_fs = open_file_system(settings.song_data, settings);
+  auto log_fs = open_file_system(settings.log_data, settings);
+  std::vector<io::FileEntry> song_files;
+  std::vector<io::FileEntry> event_files;
+  {
+    PhaseTimer timer(summary, "list");
+    song_files = list_sources(*song_fs, settings.song_data, "song");
+    event_files = list_sources(*log_fs, settings.log_data, "event");
+  }
+  log << "sources  " << song_files.size() << " song files under " << settings.song_data << ", "
+      << event_files.size() << " event files under " << settings.log_data << "\n";
+
+  model::Rejects rejects;
+  try {
+    for (auto& sink : sinks) sink->begin();
+    {
+      PhaseTimer timer(summary, "songs");
+      auto stats = extract_songs(*song_fs, song_files, read_concurrency(settings.song_data, settings),
+                                 [&](FileBatch<model::SongRecord>& batch) {
+                                   for (auto& sink : sinks) sink->write_songs(batch.records);
+                                   std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(rejects));
+                                 });
+      for (auto& sink : sinks) sink->end_songs();
+      summary.song_files = stats.files;
+      summary.input_bytes += stats.bytes;
+      summary.songs_read = stats.records;
+    }
+    {
+      PhaseTimer timer(summary, "events");
+      auto stats = extract_events(*log_fs, event_files, read_concurrency(settings.log_data, settings),
+                                  [&](FileBatch<model::EventRecord>& batch) {
+                                    for (auto& sink : sinks) sink->write_events(batch.records);
+                                    std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(rejects));
+                                  });
+      for (auto& sink : sinks) sink->end_events();
+      summary.event_files = stats.files;
+      summary.input_bytes += stats.bytes;
+      summary.events_read = stats.records;
+    }
+    summary.rejects = rejects.size();
+    if (!rejects.empty()) {
+      write_rejects_file(rejects, settings.rejects_path);
+      summary.rejects_path = settings.rejects_path;
+    } else {
+      std::error_code ignored;  // a stale file from an earlier run would mislead
+      std::filesystem::remove(settings.rejects_path, ignored);
+    }
+    if (static_cast<int64_t>(rejects.size()) > settings.max_errors) {
+      throw JobError(std::to_string(rejects.size()) + " record(s) rejected, more than --max-errors " +
+                     std::to_string(settings.max_errors) + "; first: " + model::describe(rejects.front()) +
+                     "; all are in " + settings.rejects_path + "; nothing was committed");
+    }
+    for (auto& sink : sinks) summary.targets.push_back({sink->name(), sink->prepare(summary)});
+    for (auto& sink : sinks) sink->commit(summary);
+  } catch (...) {
+    abort_all(sinks);
+    throw;
+  }
+  return summary;
+}
+
+}  // namespace sparkify::pipeline

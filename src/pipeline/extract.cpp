@@ -1,0 +1,79 @@
+#include "pipeline/extract.h"
+
+#include <exception>
+#include <thread>
+
+#include "io/gzip.h"
+#include "json/readers.h"
+#include "pipeline/bounded_queue.h"
+
+namespace sparkify::pipeline {
+namespace {
+
+// Raised inside read_many's callback to stop the reads once the consumer
+// has failed; never escapes this file.
+struct Cancelled {};
+
+template <typename Record, typename Reader>
+ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
+                     const std::function<void(FileBatch<Record>&)>& consume) {
+  if (concurrency == 0) concurrency = std::max(1u, std::thread::hardware_concurrency());
+  // A few batches per reader: enough to keep the consumer fed, few enough
+  // to bound memory when the sink is the slow side.
+  BoundedQueue<FileBatch<Record>> queue(concurrency * 4 + 4);
+  std::exception_ptr producer_error;
+  std::thread producer([&] {
+    try {
+      fs.read_many(files, concurrency, [&](size_t index, io::Bytes bytes) {
+        thread_local Reader reader;
+        FileBatch<Record> batch;
+        batch.bytes = bytes.size();
+        const std::string& source = files[index].path;
+        io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
+        reader.read(text, source, batch.records, batch.rejects);
+        if (!queue.push(std::move(batch))) throw Cancelled{};
+      });
+    } catch (const Cancelled&) {
+    } catch (...) {
+      producer_error = std::current_exception();
+    }
+    queue.close();
+  });
+
+  ExtractStats stats;
+  try {
+    while (auto batch = queue.pop()) {
+      stats.files += 1;
+      stats.bytes += batch->bytes;
+      stats.records += batch->records.size();
+      stats.rejects += batch->rejects.size();
+      consume(*batch);
+    }
+  } catch (...) {
+    queue.cancel();
+    producer.join();
+    throw;
+  }
+  producer.join();
+  if (producer_error) std::rethrow_exception(producer_error);
+  return stats;
+}
+
+}  // namespace
+
+ExtractStats extract_songs(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
+                           const std::function<void(FileBatch<model::SongRecord>&)>& consume) {
+  return extract<model::SongRecord, json::SongReader>(fs, files, concurrency, consume);
+}
+
+ExtractStats extract_events(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
+                            const std::function<void(FileBatch<model::EventRecord>&)>& consume) {
+  return extract<model::EventRecord, json::EventReader>(fs, files, concurrency, consume);
+}
+
+const std::vector<std::string>& source_suffixes() {
+  static const std::vector<std::string> suffixes = {".json", ".json.gz"};
+  return suffixes;
+}
+
+}  // namespace sparkify::pipeline

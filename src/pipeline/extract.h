@@ -1,0 +1,42 @@
+// Extract: reads source files through a FileSystem and parses them on
+// several threads, handing each file's records to a consumer that runs on
+// the calling thread, one file at a time, in completion order (sinks need
+// not be thread-safe, and none depends on file order).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "io/file_system.h"
+#include "model/records.h"
+#include "model/reject.h"
+
+namespace sparkify::pipeline {
+
+template <typename Record>
+struct FileBatch {
+  std::vector<Record> records;
+  model::Rejects rejects;
+  uint64_t bytes = 0;  // as stored (before gunzip)
+};
+
+struct ExtractStats {
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+  uint64_t records = 0;
+  uint64_t rejects = 0;
+};
+
+// `concurrency`: files read and parsed at once (0: one per core).
+// If `consume` throws, reading stops and the exception is rethrown here.
+ExtractStats extract_songs(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
+                           const std::function<void(FileBatch<model::SongRecord>&)>& consume);
+ExtractStats extract_events(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
+                            const std::function<void(FileBatch<model::EventRecord>&)>& consume);
+
+// The suffixes of source files: *.json and *.json.gz.
+const std::vector<std::string>& source_suffixes();
+
+}  // namespace sparkify::pipeline

@@ -1,0 +1,39 @@
+#include "pipeline/summary.h"
+
+#include <fmt/format.h>
+
+namespace sparkify::pipeline {
+
+double RunSummary::total_seconds() const {
+  double total = 0;
+  for (const auto& phase : phases) total += phase.seconds;
+  return total;
+}
+
+std::string format_summary(const RunSummary& summary) {
+  std::string out;
+  out += fmt::format("read     {} song files, {} event files, {:.1f} MB: {} songs, {} events\n",
+                     summary.song_files, summary.event_files, summary.input_bytes / 1e6, summary.songs_read,
+                     summary.events_read);
+  if (summary.rejects > 0) {
+    out += fmt::format("rejects  {} (kept in {})\n", summary.rejects, summary.rejects_path);
+  } else {
+    out += "rejects  0\n";
+  }
+  for (const auto& target : summary.targets) {
+    const auto& counts = target.counts;
+    out += fmt::format("{}\n", target.name);
+    if (counts.staging_songs || counts.staging_events) {
+      out += fmt::format("  staging_songs {:>12}   staging_events {:>12}\n", counts.staging_songs,
+                         counts.staging_events);
+    }
+    out += fmt::format("  songplays {:>12}   users {:>8}   songs {:>10}   artists {:>9}   time {:>10}\n",
+                       counts.songplays, counts.users, counts.songs, counts.artists, counts.time);
+  }
+  out += "time    ";
+  for (const auto& phase : summary.phases) out += fmt::format(" {} {:.2f}s,", phase.name, phase.seconds);
+  out += fmt::format(" total {:.2f}s\n", summary.total_seconds());
+  return out;
+}
+
+}  // namespace sparkify::pipeline

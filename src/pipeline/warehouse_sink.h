@@ -1,0 +1,29 @@
+// A Sink that stages records in a Warehouse and builds the star schema
+// there with SQL, all in one transaction.
+#pragma once
+
+#include <memory>
+
+#include "pipeline/sink.h"
+#include "warehouse/warehouse.h"
+
+namespace sparkify::pipeline {
+
+class WarehouseSink final : public Sink {
+ public:
+  explicit WarehouseSink(std::unique_ptr<warehouse::Warehouse> warehouse);
+  std::string name() const override;
+  void begin() override;
+  void write_songs(const std::vector<model::SongRecord>& songs) override;
+  void end_songs() override;
+  void write_events(const std::vector<model::EventRecord>& events) override;
+  void end_events() override;
+  model::TableCounts prepare(RunSummary& summary) override;
+  void commit(RunSummary& summary) override;
+  void abort() noexcept override;
+
+ private:
+  std::unique_ptr<warehouse::Warehouse> warehouse_;
+};
+
+}  // namespace sparkify::pipeline
