@@ -11,7 +11,7 @@ namespace sparkify::model {
 
 struct SongplayRow {
   int64_t songplay_id = 0;
-  int64_t start_time_ms = 0;
+  std::optional<int64_t> start_time_ms;  // NULL when the event had no ts
   int32_t user_id = 0;
   std::optional<std::string> level;
   std::optional<std::string> song_id;

@@ -5,6 +5,7 @@
 #include "model/error.h"
 #include "pipeline/extract.h"
 #include "pipeline/file_systems.h"
+#include "pipeline/lake_sink.h"
 #include "pipeline/rejects_file.h"
 #include "pipeline/warehouse_sink.h"
 #include "warehouse/postgres_warehouse.h"
@@ -28,6 +29,15 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings) 
   std::vector<std::unique_ptr<Sink>> sinks;
   if (settings.target) {
     sinks.push_back(std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target)));
+  }
+  if (settings.lake) {
+    LakeOptions options;
+    options.root = *settings.lake;
+    options.threads = settings.threads > 0 ? static_cast<size_t>(settings.threads) : 0;
+    options.parquet.compression = settings.compression == "zstd"   ? lake::parquet::Compression::kZstd
+                                  : settings.compression == "none" ? lake::parquet::Compression::kNone
+                                                                   : lake::parquet::Compression::kSnappy;
+    sinks.push_back(std::make_unique<LakeSink>(open_file_system(*settings.lake, settings), options));
   }
   return sinks;
 }

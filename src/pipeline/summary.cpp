@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "pipeline/rejects_file.h"
+
 namespace sparkify::pipeline {
 
 double RunSummary::total_seconds() const {
@@ -33,6 +35,29 @@ std::string format_summary(const RunSummary& summary) {
   out += "time    ";
   for (const auto& phase : summary.phases) out += fmt::format(" {} {:.2f}s,", phase.name, phase.seconds);
   out += fmt::format(" total {:.2f}s\n", summary.total_seconds());
+  return out;
+}
+
+std::string summary_json(const RunSummary& summary) {
+  std::string out = fmt::format(
+      "{{\"song_files\":{},\"event_files\":{},\"input_bytes\":{},\"songs_read\":{},\"events_read\":{},"
+      "\"rejects\":{},\"rejects_path\":{},\"phases\":{{",
+      summary.song_files, summary.event_files, summary.input_bytes, summary.songs_read, summary.events_read,
+      summary.rejects, json_quote(summary.rejects_path));
+  for (size_t idx = 0; idx < summary.phases.size(); ++idx) {
+    out += fmt::format("{}{}:{:.6f}", idx ? "," : "", json_quote(summary.phases[idx].name),
+                       summary.phases[idx].seconds);
+  }
+  out += "},\"targets\":[";
+  for (size_t idx = 0; idx < summary.targets.size(); ++idx) {
+    const auto& counts = summary.targets[idx].counts;
+    out += fmt::format(
+        "{}{{\"name\":{},\"staging_songs\":{},\"staging_events\":{},\"songplays\":{},\"users\":{},"
+        "\"songs\":{},\"artists\":{},\"time\":{}}}",
+        idx ? "," : "", json_quote(summary.targets[idx].name), counts.staging_songs, counts.staging_events,
+        counts.songplays, counts.users, counts.songs, counts.artists, counts.time);
+  }
+  out += fmt::format("],\"total_seconds\":{:.6f}}}\n", summary.total_seconds());
   return out;
 }
 

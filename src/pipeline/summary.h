@@ -59,4 +59,7 @@ class PhaseTimer {
 // The human-readable summary, several lines.
 std::string format_summary(const RunSummary& summary);
 
+// The same as one JSON object (the run report that --report writes).
+std::string summary_json(const RunSummary& summary);
+
 }  // namespace sparkify::pipeline

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Sets up and runs every test: installs the Debian packages and npm test
+# tools, builds, starts a private PostgreSQL and a local S3 server on
+# loopback, runs CTest (unit and integration), and stops the servers.
+#   scripts/test.sh            all tests
+#   scripts/test.sh -L unit    only the offline unit tests (CTest arguments pass through)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+
+scripts/install-deps.sh
+scripts/install-test-tools.sh
+scripts/build.sh
+
+export SPARKIFY_PG_PORT=${SPARKIFY_PG_PORT:-54329}
+export SPARKIFY_S3_PORT=${SPARKIFY_S3_PORT:-4568}
+cleanup() {
+  scripts/stop-postgres.sh || true
+  [[ -x scripts/stop-s3.sh ]] && scripts/stop-s3.sh || true
+}
+trap cleanup EXIT
+scripts/stop-postgres.sh || true
+eval "$(scripts/start-postgres.sh)"
+if [[ -x scripts/start-s3.sh ]]; then
+  eval "$(scripts/start-s3.sh)"
+fi
+
+ctest --test-dir build --output-on-failure --timeout 900 -j 2 "$@"

@@ -1,0 +1,25 @@
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/connection_flags.h"
+#include "config/settings.h"
+#include "warehouse/postgres_warehouse.h"
+
+namespace sparkify::cli {
+
+void add_create_tables_command(CLI::App& app, Action& run) {
+  auto* command = app.add_subcommand("create-tables", "drop and recreate the staging and star-schema tables");
+  auto flags = std::make_shared<config::Flags>();
+  add_warehouse_flags(*command, *flags);
+  command->callback([&run, flags] {
+    run = [flags] {
+      warehouse::PostgresWarehouse warehouse(config::resolve_target(*flags));
+      warehouse.create_tables();
+      std::cout << "created staging_events, staging_songs, songplays, users, songs, artists, time in "
+                << warehouse.describe() << "\n";
+      return 0;
+    };
+  });
+}
+
+}  // namespace sparkify::cli

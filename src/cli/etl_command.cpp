@@ -1,0 +1,56 @@
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/connection_flags.h"
+#include "config/settings.h"
+#include "model/error.h"
+#include "pipeline/etl.h"
+
+namespace sparkify::cli {
+
+void add_etl_command(CLI::App& app, Action& run) {
+  auto* command = app.add_subcommand(
+      "etl", "extract song and event JSON, stage it and build the star schema (in a warehouse and/or a lake)");
+  auto flags = std::make_shared<config::Flags>();
+  add_warehouse_flags(*command, *flags);
+  command->add_option_function<std::string>(
+      "--song-data", [flags](const std::string& v) { flags->song_data = v; },
+      "folder (searched recursively for *.json, *.json.gz) or s3://bucket/prefix of song files");
+  command->add_option_function<std::string>(
+      "--log-data", [flags](const std::string& v) { flags->log_data = v; },
+      "folder or s3://bucket/prefix of event log files");
+  command->add_option_function<std::string>(
+      "--lake", [flags](const std::string& v) { flags->lake = v; },
+      "write the star schema as a hive-partitioned Parquet lake here (folder or s3://); "
+      "with neither --target nor --lake: ./lake");
+  command->add_option_function<int64_t>(
+      "--max-errors", [flags](int64_t v) { flags->max_errors = v; },
+      "rejected records tolerated before the run fails and commits nothing (default 0)");
+  command->add_option_function<std::string>(
+      "--rejects", [flags](const std::string& v) { flags->rejects_path = v; },
+      "where rejected records are written, one JSON object each (default rejects.ndjson)");
+  command->add_option_function<int>(
+      "--threads", [flags](int v) { flags->threads = v; }, "files read and parsed at once (default: one per core)");
+  command->add_option_function<std::string>(
+      "--compression", [flags](const std::string& v) { flags->compression = v; },
+      "Parquet compression: snappy (default), zstd or none");
+  auto report_path = std::make_shared<std::string>();
+  command->add_option("--report", *report_path, "also write the run summary as JSON to this file");
+  command->callback([&run, flags, report_path] {
+    run = [flags, report_path] {
+      config::Settings settings = config::resolve_etl_settings(*flags);
+      auto sinks = pipeline::make_sinks(settings);
+      pipeline::RunSummary summary = pipeline::run_etl(settings, sinks, std::cerr);
+      std::cout << pipeline::format_summary(summary);
+      if (!report_path->empty()) {
+        std::ofstream report(*report_path);
+        report << pipeline::summary_json(summary);
+        if (!report) throw IoError("cannot write the run report " + *report_path);
+      }
+      return 0;
+    };
+  });
+}
+
+}  // namespace sparkify::cli

@@ -1,0 +1,83 @@
+#include "pipeline/lake_sink.h"
+
+#include <exception>
+#include <future>
+#include <thread>
+
+#include "lake/lake_transaction.h"
+#include "pipeline/lake_tables.h"
+#include "transform/star_builder.h"
+
+namespace sparkify::pipeline {
+
+struct LakeSink::State {
+  transform::StarBuilder star;
+  std::unique_ptr<lake::LakeTransaction> transaction;
+};
+
+const std::vector<std::string>& lake_tables() {
+  static const std::vector<std::string> tables = {"songplays", "users", "songs", "artists", "time"};
+  return tables;
+}
+
+LakeSink::LakeSink(std::unique_ptr<io::FileSystem> fs, LakeOptions options)
+    : fs_(std::move(fs)), options_(std::move(options)), state_(std::make_unique<State>()) {
+  if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
+}
+
+LakeSink::~LakeSink() { abort(); }
+
+std::string LakeSink::name() const { return "lake " + options_.root; }
+
+void LakeSink::begin() { state_->transaction = std::make_unique<lake::LakeTransaction>(*fs_, options_.root); }
+
+void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) { state_->star.add_songs(songs); }
+void LakeSink::end_songs() { state_->star.finish_songs(); }
+void LakeSink::write_events(const std::vector<model::EventRecord>& events) { state_->star.add_events(events); }
+
+void LakeSink::end_events() {}
+
+model::TableCounts LakeSink::prepare(RunSummary& summary) {
+  {
+    PhaseTimer timer(summary, "lake build");
+    state_->star.finish();
+  }
+  PhaseTimer timer(summary, "lake write");
+  const auto& star = state_->star;
+  const auto& transaction = *state_->transaction;
+  const auto& parquet = options_.parquet;
+  io::FileSystem& fs = *fs_;
+  // songs (many small files) gets every thread but one; the other tables
+  // share a thread, biggest first.
+  size_t song_threads = options_.threads > 1 ? options_.threads - 1 : 1;
+  auto songs = std::async(std::launch::async, [&] {
+    return write_songs_table(star, fs, transaction.staged_table_dir("songs"), parquet, song_threads);
+  });
+  std::exception_ptr error;
+  try {
+    write_songplays_table(star, fs, transaction.staged_table_dir("songplays"), parquet);
+    write_time_table(star, fs, transaction.staged_table_dir("time"), parquet);
+    write_users_table(star, fs, transaction.staged_table_dir("users"), parquet);
+    write_artists_table(star, fs, transaction.staged_table_dir("artists"), parquet);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  try {
+    songs.get();
+  } catch (...) {
+    if (!error) error = std::current_exception();
+  }
+  if (error) std::rethrow_exception(error);
+  return star.counts();
+}
+
+void LakeSink::commit(RunSummary& summary) {
+  PhaseTimer timer(summary, "lake commit");
+  state_->transaction->commit(lake_tables());
+}
+
+void LakeSink::abort() noexcept {
+  if (state_ && state_->transaction) state_->transaction->abort();
+}
+
+}  // namespace sparkify::pipeline

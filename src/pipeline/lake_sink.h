@@ -1,0 +1,46 @@
+// A Sink that builds the star schema in process (transform::StarBuilder)
+// and writes it as a hive-partitioned Parquet lake (docs/schema.md):
+//   songplays/year=Y/month=M/, songs/year=Y/artist_id=A/, time/year=Y/month=M/,
+//   users/, artists/ — each with part-00000.parquet files and _SUCCESS.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "io/file_system.h"
+#include "lake/parquet/writer.h"
+#include "pipeline/sink.h"
+
+namespace sparkify::pipeline {
+
+struct LakeOptions {
+  std::string root;  // folder or s3:// prefix
+  lake::parquet::WriterOptions parquet;
+  size_t threads = 0;  // tables and partitions written at once; 0: one per core
+};
+
+class LakeSink final : public Sink {
+ public:
+  LakeSink(std::unique_ptr<io::FileSystem> fs, LakeOptions options);
+  ~LakeSink() override;
+  std::string name() const override;
+  void begin() override;
+  void write_songs(const std::vector<model::SongRecord>& songs) override;
+  void end_songs() override;
+  void write_events(const std::vector<model::EventRecord>& events) override;
+  void end_events() override;
+  model::TableCounts prepare(RunSummary& summary) override;
+  void commit(RunSummary& summary) override;
+  void abort() noexcept override;
+
+ private:
+  struct State;
+  std::unique_ptr<io::FileSystem> fs_;
+  LakeOptions options_;
+  std::unique_ptr<State> state_;
+};
+
+// The lake's table names, in the order they are committed.
+const std::vector<std::string>& lake_tables();
+
+}  // namespace sparkify::pipeline

@@ -1,0 +1,325 @@
+#include "transform/star_builder.h"
+
+#include <algorithm>
+#include <cassert>
+#include <functional>
+
+#include "transform/calendar.h"
+
+namespace sparkify::transform {
+namespace {
+
+// Three-way comparisons in SQL's order: NULLs last both ascending and
+// descending (as every ORDER BY of the transform SQL spells out).
+template <typename T>
+int compare_asc(const std::optional<T>& a, const std::optional<T>& b) {
+  if (!a || !b) return a ? -1 : (b ? 1 : 0);
+  if (*a < *b) return -1;
+  if (*b < *a) return 1;
+  return 0;
+}
+
+template <typename T>
+int compare_desc(const std::optional<T>& a, const std::optional<T>& b) {
+  if (!a || !b) return a ? -1 : (b ? 1 : 0);
+  if (*b < *a) return -1;
+  if (*a < *b) return 1;
+  return 0;
+}
+
+// -0.0 and 0.0 are equal in SQL; give them one hash.
+double normalized(double value) { return value == 0.0 ? 0.0 : value; }
+
+std::optional<std::string> owned(std::optional<std::string_view> view) {
+  if (!view) return std::nullopt;
+  return std::string(*view);
+}
+
+}  // namespace
+
+struct StarBuilder::Play {
+  int64_t ts = 0;
+  double length = 0;
+  int32_t user_id = 0;
+  int32_t session_id = 0;
+  int32_t item_in_session = 0;
+  uint32_t level = StringPool::kNull;
+  uint32_t song = StringPool::kNull;
+  uint32_t artist = StringPool::kNull;
+  uint32_t location = StringPool::kNull;
+  uint32_t user_agent = StringPool::kNull;
+  uint32_t matched_song_id = StringPool::kNull;
+  uint32_t matched_artist_id = StringPool::kNull;
+  bool has_ts = false;
+  bool has_length = false;
+  bool has_session = false;
+  bool has_item = false;
+
+  std::optional<int64_t> ts_opt() const { return has_ts ? std::optional<int64_t>(ts) : std::nullopt; }
+  std::optional<double> length_opt() const { return has_length ? std::optional<double>(length) : std::nullopt; }
+  std::optional<int32_t> session_opt() const {
+    return has_session ? std::optional<int32_t>(session_id) : std::nullopt;
+  }
+  std::optional<int32_t> item_opt() const { return has_item ? std::optional<int32_t>(item_in_session) : std::nullopt; }
+};
+
+struct StarBuilder::MatchKey {
+  uint32_t title;
+  uint32_t artist_name;
+  double duration;
+  bool operator==(const MatchKey& other) const {
+    return title == other.title && artist_name == other.artist_name && duration == other.duration;
+  }
+};
+
+struct StarBuilder::MatchKeyHash {
+  size_t operator()(const MatchKey& key) const {
+    size_t hash = std::hash<uint64_t>()((uint64_t{key.title} << 32) | key.artist_name);
+    return hash ^ (std::hash<double>()(normalized(key.duration)) * 0x9e3779b97f4a7c15ULL);
+  }
+};
+
+struct StarBuilder::Match {
+  std::string song_id;
+  std::optional<std::string> artist_id;
+};
+
+struct StarBuilder::UserLatest {
+  std::optional<int64_t> ts;
+  std::optional<int32_t> item_in_session;
+  std::optional<int32_t> session_id;
+  std::optional<std::string> level;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<std::string> gender;
+};
+
+StarBuilder::StarBuilder()
+    : matches_(std::make_unique<std::unordered_map<MatchKey, Match, MatchKeyHash>>()),
+      latest_by_user_(std::make_unique<std::unordered_map<int32_t, UserLatest>>()) {}
+
+StarBuilder::~StarBuilder() = default;
+
+void StarBuilder::add_songs(const std::vector<model::SongRecord>& songs) {
+  assert(!songs_finished_);
+  songs_added_ += static_cast<int64_t>(songs.size());
+  song_records_.insert(song_records_.end(), songs.begin(), songs.end());
+}
+
+void StarBuilder::finish_songs() {
+  using model::SongRecord;
+  // songs: one row per song_id, the first by (title, artist_id, duration, year).
+  std::vector<const SongRecord*> by_song;
+  by_song.reserve(song_records_.size());
+  for (const auto& record : song_records_) {
+    if (record.song_id) by_song.push_back(&record);
+  }
+  std::sort(by_song.begin(), by_song.end(), [](const SongRecord* a, const SongRecord* b) {
+    if (int c = a->song_id->compare(*b->song_id)) return c < 0;
+    if (int c = compare_asc(a->title, b->title)) return c < 0;
+    if (int c = compare_asc(a->artist_id, b->artist_id)) return c < 0;
+    if (int c = compare_asc(a->duration, b->duration)) return c < 0;
+    return compare_asc(a->year, b->year) < 0;
+  });
+  for (size_t idx = 0; idx < by_song.size(); ++idx) {
+    const SongRecord& record = *by_song[idx];
+    if (idx > 0 && *by_song[idx - 1]->song_id == *record.song_id) continue;
+    songs_.push_back({*record.song_id, record.title, record.artist_id, record.year, record.duration});
+  }
+
+  // Matching index: per (title, artist_name, duration), the song with the
+  // smallest song_id, then artist_id. by_song is already in song_id order,
+  // but artist_id ties need their own order.
+  std::vector<const SongRecord*> for_match = by_song;
+  std::stable_sort(for_match.begin(), for_match.end(), [](const SongRecord* a, const SongRecord* b) {
+    if (int c = a->song_id->compare(*b->song_id)) return c < 0;
+    return compare_asc(a->artist_id, b->artist_id) < 0;
+  });
+  for (const SongRecord* record : for_match) {
+    if (!record->title || !record->artist_name || !record->duration) continue;  // NULL never equals
+    MatchKey key{text_.intern(record->title), text_.intern(record->artist_name), normalized(*record->duration)};
+    matches_->try_emplace(key, Match{*record->song_id, record->artist_id});
+  }
+
+  // artists: one row per artist_id, from its row with the smallest song_id.
+  std::vector<const SongRecord*> by_artist;
+  for (const auto& record : song_records_) {
+    if (record.artist_id) by_artist.push_back(&record);
+  }
+  std::sort(by_artist.begin(), by_artist.end(), [](const SongRecord* a, const SongRecord* b) {
+    if (int c = a->artist_id->compare(*b->artist_id)) return c < 0;
+    if (int c = compare_asc(a->song_id, b->song_id)) return c < 0;
+    if (int c = compare_asc(a->artist_name, b->artist_name)) return c < 0;
+    if (int c = compare_asc(a->artist_location, b->artist_location)) return c < 0;
+    if (int c = compare_asc(a->artist_latitude, b->artist_latitude)) return c < 0;
+    return compare_asc(a->artist_longitude, b->artist_longitude) < 0;
+  });
+  for (size_t idx = 0; idx < by_artist.size(); ++idx) {
+    const SongRecord& record = *by_artist[idx];
+    if (idx > 0 && *by_artist[idx - 1]->artist_id == *record.artist_id) continue;
+    artists_.push_back({*record.artist_id, record.artist_name, record.artist_location, record.artist_latitude,
+                        record.artist_longitude});
+  }
+
+  song_records_.clear();
+  song_records_.shrink_to_fit();
+  songs_finished_ = true;
+}
+
+void StarBuilder::add_events(const std::vector<model::EventRecord>& events) {
+  assert(songs_finished_ && !finished_);
+  events_added_ += static_cast<int64_t>(events.size());
+  for (const auto& event : events) {
+    if (!event.user_id) continue;  // logged-out events give no user and no songplay
+
+    // users: keep the latest event, by ts, item_in_session, session_id desc,
+    // then the attributes themselves for a total order.
+    auto [slot, inserted] = latest_by_user_->try_emplace(*event.user_id);
+    UserLatest& latest = slot->second;
+    bool newer = inserted;
+    if (!newer) {
+      int c = compare_desc(event.ts, latest.ts);
+      if (c == 0) c = compare_desc(event.item_in_session, latest.item_in_session);
+      if (c == 0) c = compare_desc(event.session_id, latest.session_id);
+      if (c == 0) c = compare_asc(event.level, latest.level);
+      if (c == 0) c = compare_asc(event.first_name, latest.first_name);
+      if (c == 0) c = compare_asc(event.last_name, latest.last_name);
+      if (c == 0) c = compare_asc(event.gender, latest.gender);
+      newer = c < 0;
+    }
+    if (newer) {
+      latest = UserLatest{event.ts,    event.item_in_session, event.session_id, event.level,
+                          event.first_name, event.last_name, event.gender};
+    }
+
+    if (!event.page || *event.page != "NextSong") continue;
+    Play play;
+    play.user_id = *event.user_id;
+    play.has_ts = event.ts.has_value();
+    play.ts = event.ts.value_or(0);
+    play.has_length = event.length.has_value();
+    play.length = normalized(event.length.value_or(0));
+    play.has_session = event.session_id.has_value();
+    play.session_id = event.session_id.value_or(0);
+    play.has_item = event.item_in_session.has_value();
+    play.item_in_session = event.item_in_session.value_or(0);
+    play.level = text_.intern(event.level);
+    play.song = text_.intern(event.song);
+    play.artist = text_.intern(event.artist);
+    play.location = text_.intern(event.location);
+    play.user_agent = text_.intern(event.user_agent);
+    if (play.has_length && play.song != StringPool::kNull && play.artist != StringPool::kNull) {
+      auto match = matches_->find(MatchKey{play.song, play.artist, play.length});
+      if (match != matches_->end()) {
+        play.matched_song_id = song_ids_.intern(match->second.song_id);
+        play.matched_artist_id = song_ids_.intern(match->second.artist_id);
+      }
+    }
+    plays_.push_back(play);
+  }
+}
+
+void StarBuilder::finish() {
+  assert(songs_finished_ && !finished_);
+  // One songplay per (user_id, session_id, item_in_session): keep the first
+  // by ts, level, song, artist, length, location, user_agent.
+  auto text_cmp = [this](uint32_t a, uint32_t b) { return compare_asc(text_.get(a), text_.get(b)); };
+  std::sort(plays_.begin(), plays_.end(), [&](const Play& a, const Play& b) {
+    if (a.user_id != b.user_id) return a.user_id < b.user_id;
+    if (int c = compare_asc(a.session_opt(), b.session_opt())) return c < 0;
+    if (int c = compare_asc(a.item_opt(), b.item_opt())) return c < 0;
+    if (int c = compare_asc(a.ts_opt(), b.ts_opt())) return c < 0;
+    if (int c = text_cmp(a.level, b.level)) return c < 0;
+    if (int c = text_cmp(a.song, b.song)) return c < 0;
+    if (int c = text_cmp(a.artist, b.artist)) return c < 0;
+    if (int c = compare_asc(a.length_opt(), b.length_opt())) return c < 0;
+    if (int c = text_cmp(a.location, b.location)) return c < 0;
+    return text_cmp(a.user_agent, b.user_agent) < 0;
+  });
+  auto same_key = [](const Play& a, const Play& b) {
+    return a.user_id == b.user_id && a.session_opt() == b.session_opt() && a.item_opt() == b.item_opt();
+  };
+  plays_.erase(std::unique(plays_.begin(), plays_.end(), same_key), plays_.end());
+  plays_.shrink_to_fit();
+
+  // songplay_id follows (start_time, user_id, session_id, item_in_session).
+  std::sort(plays_.begin(), plays_.end(), [](const Play& a, const Play& b) {
+    if (int c = compare_asc(a.ts_opt(), b.ts_opt())) return c < 0;
+    if (a.user_id != b.user_id) return a.user_id < b.user_id;
+    if (int c = compare_asc(a.session_opt(), b.session_opt())) return c < 0;
+    return compare_asc(a.item_opt(), b.item_opt()) < 0;
+  });
+
+  // time: one row per distinct start_time; plays are in start_time order.
+  for (size_t idx = 0; idx < plays_.size(); ++idx) {
+    if (!plays_[idx].has_ts) continue;
+    if (!time_.empty() && time_.back().start_time_ms == plays_[idx].ts) continue;
+    time_.push_back(time_row_of(plays_[idx].ts));
+  }
+
+  users_.reserve(latest_by_user_->size());
+  for (auto& [user_id, latest] : *latest_by_user_) {
+    users_.push_back({user_id, std::move(latest.first_name), std::move(latest.last_name), std::move(latest.gender),
+                      std::move(latest.level)});
+  }
+  std::sort(users_.begin(), users_.end(),
+            [](const model::UserRow& a, const model::UserRow& b) { return a.user_id < b.user_id; });
+  latest_by_user_->clear();
+  matches_->clear();
+  finished_ = true;
+}
+
+size_t StarBuilder::songplay_count() const { return plays_.size(); }
+
+SongplayView StarBuilder::songplay(size_t index) const {
+  const Play& play = plays_[index];
+  SongplayView view;
+  view.songplay_id = static_cast<int64_t>(index) + 1;
+  view.start_time_ms = play.ts_opt();
+  view.user_id = play.user_id;
+  view.level = text_.get(play.level);
+  view.song_id = song_ids_.get(play.matched_song_id);
+  view.artist_id = song_ids_.get(play.matched_artist_id);
+  view.session_id = play.session_opt();
+  view.location = text_.get(play.location);
+  view.user_agent = text_.get(play.user_agent);
+  return view;
+}
+
+model::TableCounts StarBuilder::counts() const {
+  model::TableCounts counts;
+  counts.staging_songs = songs_added_;
+  counts.staging_events = events_added_;
+  counts.songplays = static_cast<int64_t>(plays_.size());
+  counts.users = static_cast<int64_t>(users_.size());
+  counts.songs = static_cast<int64_t>(songs_.size());
+  counts.artists = static_cast<int64_t>(artists_.size());
+  counts.time = static_cast<int64_t>(time_.size());
+  return counts;
+}
+
+model::StarSchema StarBuilder::to_star_schema() const {
+  model::StarSchema star;
+  star.songplays.reserve(plays_.size());
+  for (size_t idx = 0; idx < plays_.size(); ++idx) {
+    SongplayView view = songplay(idx);
+    model::SongplayRow row;
+    row.songplay_id = view.songplay_id;
+    row.start_time_ms = view.start_time_ms;
+    row.user_id = view.user_id;
+    row.level = owned(view.level);
+    row.song_id = owned(view.song_id);
+    row.artist_id = owned(view.artist_id);
+    row.session_id = view.session_id;
+    row.location = owned(view.location);
+    row.user_agent = owned(view.user_agent);
+    star.songplays.push_back(std::move(row));
+  }
+  star.users = users_;
+  star.songs = songs_;
+  star.artists = artists_;
+  star.time = time_;
+  return star;
+}
+
+}  // namespace sparkify::transform

@@ -1,0 +1,50 @@
+// Interns strings: each distinct value is stored once and named by a small
+// id. The event columns that songplays keep (level, song, artist, location,
+// user agent) repeat heavily, so 10M events hold a few MB of distinct text.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace sparkify::transform {
+
+class StringPool {
+ public:
+  // Id of NULL.
+  static constexpr uint32_t kNull = UINT32_MAX;
+
+  uint32_t intern(const std::optional<std::string>& value) {
+    if (!value) return kNull;
+    auto found = index_.find(std::string_view(*value));
+    if (found != index_.end()) return found->second;
+    // A deque never moves its elements, so the views used as keys stay valid.
+    const std::string& stored = values_.emplace_back(*value);
+    uint32_t id = static_cast<uint32_t>(values_.size() - 1);
+    index_.emplace(std::string_view(stored), id);
+    return id;
+  }
+
+  // The id of `value` if it was interned, without adding it.
+  std::optional<uint32_t> find(std::string_view value) const {
+    auto found = index_.find(value);
+    if (found == index_.end()) return std::nullopt;
+    return found->second;
+  }
+
+  std::optional<std::string_view> get(uint32_t id) const {
+    if (id == kNull) return std::nullopt;
+    return std::string_view(values_[id]);
+  }
+
+  size_t size() const { return values_.size(); }
+
+ private:
+  std::deque<std::string> values_;
+  std::unordered_map<std::string_view, uint32_t> index_;
+};
+
+}  // namespace sparkify::transform

@@ -1,0 +1,173 @@
+// The etl job into PostgreSQL on the real sample: row counts and exact rows
+// that follow from the contract, reruns, and failed loads.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "io/local_file_system.h"
+#include "model/error.h"
+#include "pipeline/etl.h"
+#include "pipeline/extract.h"
+#include "pipeline/warehouse_sink.h"
+#include "support/star_compare.h"
+#include "support/test_database.h"
+#include "test_support.h"
+#include "transform/star_builder.h"
+#include "warehouse/postgres_warehouse.h"
+
+namespace sparkify::pipeline {
+namespace {
+
+using testing::first_difference;
+using testing::query_scalar;
+using testing::read_star_from_postgres;
+using testing::TempDir;
+using testing::TestDatabase;
+
+RunSummary run_into(const std::string& uri, const std::string& song_data, const std::string& log_data,
+                    int64_t max_errors = 0, const std::string& rejects = "") {
+  config::Settings settings;
+  settings.song_data = song_data;
+  settings.log_data = log_data;
+  settings.target = uri;
+  settings.max_errors = max_errors;
+  if (!rejects.empty()) settings.rejects_path = rejects;
+  auto sinks = make_sinks(settings);
+  std::ostringstream log;
+  return run_etl(settings, sinks, log);
+}
+
+TEST(EtlPostgres, SampleGivesTheContractsCounts) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  SPARKIFY_REQUIRE_SAMPLE(sample);
+  TestDatabase db;
+  TempDir work;
+  RunSummary summary = run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
+  EXPECT_EQ(summary.song_files, 71u);
+  EXPECT_EQ(summary.event_files, 30u);
+  EXPECT_EQ(summary.events_read, 8056u);
+  EXPECT_EQ(summary.rejects, 0u);
+  ASSERT_EQ(summary.targets.size(), 1u);
+  const auto& counts = summary.targets[0].counts;
+  EXPECT_EQ(counts.staging_songs, 71);
+  EXPECT_EQ(counts.staging_events, 8056);
+  EXPECT_EQ(counts.songplays, 6820);  // every NextSong event has a user; no natural key repeats
+  EXPECT_EQ(counts.users, 97);
+  EXPECT_EQ(counts.songs, 71);
+  EXPECT_EQ(counts.artists, 69);
+  EXPECT_EQ(counts.time, 6813);  // 6,820 plays at 6,813 distinct instants
+}
+
+TEST(EtlPostgres, SampleExactRows) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  SPARKIFY_REQUIRE_SAMPLE(sample);
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
+  const std::string& uri = db.uri();
+  // The first play: Kaylee Summers, 2018-11-01 21:01:46.796 UTC.
+  EXPECT_EQ(query_scalar(uri,
+                         "SELECT songplay_id || '|' || start_time || '|' || user_id || '|' || level || '|' || "
+                         "session_id || '|' || location FROM songplays WHERE songplay_id = 1"),
+            "1|2018-11-01 21:01:46.796|8|free|139|Phoenix-Mesa-Scottsdale, AZ");
+  // The one play whose song, artist and length match a song file.
+  EXPECT_EQ(query_scalar(uri, "SELECT user_id || '|' || session_id || '|' || song_id || '|' || artist_id "
+                              "FROM songplays WHERE song_id IS NOT NULL"),
+            "15|818|SOZCTXZ12AB0182364|AR5KOSW1187FB35FF4");
+  EXPECT_EQ(query_scalar(uri, "SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL"), "1");
+  // A user whose level changed takes the latest.
+  EXPECT_EQ(query_scalar(uri, "SELECT first_name || ' ' || last_name || '|' || gender || '|' || level "
+                              "FROM users WHERE user_id = 15"),
+            "Lily Koch|F|paid");
+  EXPECT_EQ(query_scalar(uri, "SELECT title || '|' || artist_id || '|' || year || '|' || duration "
+                              "FROM songs WHERE song_id = 'SOMZWCG12A8C13C480'"),
+            "I Didn't Mean To|ARD7TVE1187B99BFB1|0|218.93179");
+  EXPECT_EQ(query_scalar(uri, "SELECT name || '|' || location || '|' || COALESCE(latitude::text, 'NULL') "
+                              "FROM artists WHERE artist_id = 'ARD7TVE1187B99BFB1'"),
+            "Casual|California - LA|NULL");
+  EXPECT_EQ(query_scalar(uri, "SELECT hour || '|' || day || '|' || week || '|' || month || '|' || year || '|' || "
+                              "weekday FROM time ORDER BY start_time LIMIT 1"),
+            "21|1|44|11|2018|4");
+}
+
+TEST(EtlPostgres, SampleAgreesWithTheInProcessBuilder) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  SPARKIFY_REQUIRE_SAMPLE(sample);
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
+  io::LocalFileSystem fs;
+  transform::StarBuilder builder;
+  extract_songs(fs, fs.list(sample + "/song_data", source_suffixes()), 2,
+                [&](FileBatch<model::SongRecord>& batch) { builder.add_songs(batch.records); });
+  builder.finish_songs();
+  extract_events(fs, fs.list(sample + "/log_data", source_suffixes()), 2,
+                 [&](FileBatch<model::EventRecord>& batch) { builder.add_events(batch.records); });
+  builder.finish();
+  EXPECT_EQ(first_difference(builder.to_star_schema(), read_star_from_postgres(db.uri())), "");
+}
+
+TEST(EtlPostgres, LoadingTwiceGivesTheSameTables) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  SPARKIFY_REQUIRE_SAMPLE(sample);
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
+  auto first = read_star_from_postgres(db.uri());
+  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
+  EXPECT_EQ(first_difference(first, read_star_from_postgres(db.uri())), "");
+}
+
+TEST(EtlPostgres, RejectsOverMaxErrorsCommitNothingAndAreKept) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  SPARKIFY_REQUIRE_SAMPLE(sample);
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
+  auto good = read_star_from_postgres(db.uri());
+
+  // The same logs plus one file with a bad line between good ones.
+  std::filesystem::copy(sample + "/log_data", work / "log_data", std::filesystem::copy_options::recursive);
+  std::string bad_file = work / "log_data/2018/11/2018-11-31-events.json";
+  testing::write_text(bad_file,
+                      "{\"userId\":\"900\",\"page\":\"NextSong\",\"sessionId\":1,\"itemInSession\":0,\"ts\":1}\n"
+                      "{\"userId\":\"901\",\"page\":\"NextSong\",\"ts\":\"yesterday\"}\n");
+  std::string rejects = work / "rejects.ndjson";
+  try {
+    run_into(db.uri(), sample + "/song_data", work / "log_data", 0, rejects);
+    FAIL() << "a reject over --max-errors 0 did not fail the run";
+  } catch (const JobError& error) {
+    std::string message = error.what();
+    EXPECT_NE(message.find(bad_file + ":2: ts: expected an integer, found a string"), std::string::npos) << message;
+    EXPECT_NE(message.find("nothing was committed"), std::string::npos) << message;
+  }
+  EXPECT_EQ(first_difference(good, read_star_from_postgres(db.uri())), "") << "the previous tables are untouched";
+  std::string kept = testing::read_text(rejects);
+  EXPECT_NE(kept.find("\"line\":2,\"field\":\"ts\""), std::string::npos) << kept;
+  EXPECT_NE(kept.find("yesterday"), std::string::npos) << "the raw record is kept";
+
+  // Within --max-errors the run commits the good records.
+  RunSummary summary = run_into(db.uri(), sample + "/song_data", work / "log_data", 1, rejects);
+  EXPECT_EQ(summary.rejects, 1u);
+  EXPECT_EQ(summary.targets[0].counts.songplays, 6821);
+  EXPECT_EQ(query_scalar(db.uri(), "SELECT COUNT(*) FROM users WHERE user_id = 900"), "1");
+}
+
+TEST(EtlPostgres, MissingSourceFolderNamesIt) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  TestDatabase db;
+  EXPECT_THROW(
+      {
+        try {
+          run_into(db.uri(), "/no/such/song_data", "/no/such/log_data");
+        } catch (const IoError& error) {
+          EXPECT_NE(std::string(error.what()).find("/no/such/song_data"), std::string::npos);
+          throw;
+        }
+      },
+      IoError);
+}
+
+}  // namespace
+}  // namespace sparkify::pipeline

@@ -1,0 +1,99 @@
+#include "transform/star_builder.h"
+
+#include <gtest/gtest.h>
+
+#include "support/edge_records.h"
+#include "transform/calendar.h"
+
+namespace sparkify::transform {
+namespace {
+
+model::StarSchema build(const std::vector<model::SongRecord>& songs, const std::vector<model::EventRecord>& events) {
+  StarBuilder builder;
+  builder.add_songs(songs);
+  builder.finish_songs();
+  builder.add_events(events);
+  builder.finish();
+  return builder.to_star_schema();
+}
+
+TEST(StarBuilder, SongsPickTheFirstRowPerSongId) {
+  auto star = build(testing::edge_songs(), {});
+  ASSERT_EQ(star.songs.size(), 5u);  // SOA SOB SOC SOD SOE; the NULL song_id is no song
+  EXPECT_EQ(star.songs[0].song_id, "SOA");
+  EXPECT_EQ(star.songs[1].song_id, "SOB");
+  EXPECT_EQ(star.songs[1].artist_id, "AR0") << "(title, artist_id, duration, year) order";
+  EXPECT_EQ(star.songs[4].year, 0) << "year 0 is kept";
+}
+
+TEST(StarBuilder, ArtistsComeFromTheSmallestSongId) {
+  auto star = build(testing::edge_songs(), {});
+  ASSERT_EQ(star.artists.size(), 6u);  // AR0 … AR5
+  EXPECT_EQ(star.artists[1].artist_id, "AR1");
+  EXPECT_EQ(star.artists[1].name, "Name") << "from SOB, not SOD";
+  EXPECT_EQ(star.artists[1].location, "Here");
+  EXPECT_EQ(star.artists[3].artist_id, "AR3") << "an artist whose only song has no id";
+}
+
+TEST(StarBuilder, SongplaysDeduplicateMatchAndNumber) {
+  auto star = build(testing::edge_songs(), testing::edge_events());
+  // 16 NextSong events with a user; user 2's duplicate, user 3's
+  // conflicting pair and user 5's tie each collapse to one: 13.
+  ASSERT_EQ(star.songplays.size(), 13u);
+  // Numbered by start_time: -500 first, NULL ts last.
+  EXPECT_EQ(star.songplays.front().start_time_ms, -500);
+  EXPECT_EQ(star.songplays.front().songplay_id, 1);
+  EXPECT_FALSE(star.songplays.back().start_time_ms);
+  EXPECT_EQ(star.songplays.back().songplay_id, 13);
+  for (const auto& play : star.songplays) {
+    if (play.user_id == 1 && play.start_time_ms == 1000) {
+      EXPECT_EQ(play.song_id, "SOA") << "the smallest song_id of the matches";
+      EXPECT_EQ(play.artist_id, "AR2");
+    }
+    if (play.user_id == 3) {
+      EXPECT_EQ(play.start_time_ms, 5000) << "the earlier of two conflicting events";
+      EXPECT_EQ(play.level, "free");
+      EXPECT_EQ(play.song_id, "SOD");
+    }
+    if (play.user_id == 8) {
+      EXPECT_FALSE(play.song_id) << "matching is case-sensitive";
+    }
+  }
+}
+
+TEST(StarBuilder, UsersTakeTheLatestEvent) {
+  auto star = build(testing::edge_songs(), testing::edge_events());
+  ASSERT_EQ(star.users.size(), 8u);  // 1 2 3 4 5 6 7 8
+  EXPECT_EQ(star.users[0].user_id, 1);
+  EXPECT_EQ(star.users[0].level, "paid") << "item 5 beats item 4 at the same ts";
+  EXPECT_EQ(star.users[3].user_id, 4) << "a user without songplays";
+  EXPECT_EQ(star.users[4].level, "free") << "a full tie falls to level order";
+}
+
+TEST(StarBuilder, TimeHasOneRowPerStartTime) {
+  auto star = build(testing::edge_songs(), testing::edge_events());
+  // 12 songplays with a ts; user 1's two plays at ts 3000 share a row.
+  EXPECT_EQ(star.time.size(), 11u);
+}
+
+TEST(Calendar, PartsFollowSqlExtract) {
+  auto row = time_row_of(1546300799999LL);  // 2018-12-31 23:59:59.999 UTC, a Monday
+  EXPECT_EQ(row.year, 2018);
+  EXPECT_EQ(row.month, 12);
+  EXPECT_EQ(row.day, 31);
+  EXPECT_EQ(row.hour, 23);
+  EXPECT_EQ(row.week, 1);
+  EXPECT_EQ(row.weekday, 1);
+  row = time_row_of(1609675200000LL);  // 2021-01-03 12:00 UTC, a Sunday
+  EXPECT_EQ(row.week, 53);
+  EXPECT_EQ(row.weekday, 0);
+  EXPECT_EQ(row.year, 2021);
+  row = time_row_of(-500);  // 1969-12-31 23:59:59.5, a Wednesday
+  EXPECT_EQ(row.year, 1969);
+  EXPECT_EQ(row.hour, 23);
+  EXPECT_EQ(row.weekday, 3);
+  EXPECT_EQ(row.week, 1);
+}
+
+}  // namespace
+}  // namespace sparkify::transform
