@@ -6,13 +6,18 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libsimdjson-dev libpq-dev libcurl4-openssl-dev zlib1g-dev libsnappy-dev libzstd-dev
-  libthrift-dev thrift-compiler libcli11-dev libfmt-dev
+  libthrift-dev thrift-compiler libboost-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client
-  nodejs npm
 )
+# Node.js runs the test tools (DuckDB reader, S3 server). A machine that
+# already has node and npm (for example from NodeSource, whose nodejs
+# conflicts with Debian's npm) keeps them; otherwise Debian's are installed.
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--with-bench" ]]; then
-  packages+=(awscli hyperfine time)
+  packages+=(awscli hyperfine time bc python3)
 fi
 
 missing=()

@@ -35,13 +35,27 @@ void add_etl_command(CLI::App& app, Action& run) {
   command->add_option_function<std::string>(
       "--compression", [flags](const std::string& v) { flags->compression = v; },
       "Parquet compression: snappy (default), zstd or none");
+  command->add_option_function<std::string>(
+      "--region", [flags](const std::string& v) { flags->aws_region = v; },
+      "AWS region of the buckets (else AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)");
+  command->add_option_function<std::string>(
+      "--s3-endpoint", [flags](const std::string& v) { flags->s3_endpoint = v; },
+      "an S3-compatible server, e.g. http://127.0.0.1:4568 (else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; "
+      "path-style addressing)");
+  command->add_option_function<std::string>(
+      "--profile", [flags](const std::string& v) { flags->aws_profile = v; },
+      "profile of ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, default)");
+  command->add_flag_function(
+      "--no-sign-request", [flags](int64_t count) { flags->no_sign_request = count > 0; },
+      "read public buckets anonymously (no credentials)");
   auto report_path = std::make_shared<std::string>();
   command->add_option("--report", *report_path, "also write the run summary as JSON to this file");
   command->callback([&run, flags, report_path] {
     run = [flags, report_path] {
       config::Settings settings = config::resolve_etl_settings(*flags);
-      auto sinks = pipeline::make_sinks(settings);
-      pipeline::RunSummary summary = pipeline::run_etl(settings, sinks, std::cerr);
+      pipeline::FileSystems file_systems(settings);
+      auto sinks = pipeline::make_sinks(settings, file_systems);
+      pipeline::RunSummary summary = pipeline::run_etl(settings, file_systems, sinks, std::cerr);
       std::cout << pipeline::format_summary(summary);
       if (!report_path->empty()) {
         std::ofstream report(*report_path);

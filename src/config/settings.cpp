@@ -98,6 +98,7 @@ Settings resolve_etl_settings(const Flags& flags) {
   settings.aws_secret = file.aws_secret;
   settings.aws_region = first_of(flags.aws_region, file.aws_region);
   settings.s3_endpoint = flags.s3_endpoint;
+  settings.aws_profile = flags.aws_profile;
   settings.no_sign_request = flags.no_sign_request;
   return settings;
 }

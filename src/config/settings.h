@@ -25,6 +25,7 @@ struct Flags {
   // S3
   std::optional<std::string> aws_region;
   std::optional<std::string> s3_endpoint;
+  std::optional<std::string> aws_profile;
   bool no_sign_request = false;
 };
 
@@ -57,6 +58,7 @@ struct Settings {
   std::optional<std::string> aws_secret;
   std::optional<std::string> aws_region;
   std::optional<std::string> s3_endpoint;
+  std::optional<std::string> aws_profile;
   bool no_sign_request = false;
 };
 

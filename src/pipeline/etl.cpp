@@ -25,7 +25,7 @@ void abort_all(std::vector<std::unique_ptr<Sink>>& sinks) noexcept {
 
 }  // namespace
 
-std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings) {
+std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems) {
   std::vector<std::unique_ptr<Sink>> sinks;
   if (settings.target) {
     sinks.push_back(std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target)));
@@ -37,15 +37,17 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings) 
     options.parquet.compression = settings.compression == "zstd"   ? lake::parquet::Compression::kZstd
                                   : settings.compression == "none" ? lake::parquet::Compression::kNone
                                                                    : lake::parquet::Compression::kSnappy;
-    sinks.push_back(std::make_unique<LakeSink>(open_file_system(*settings.lake, settings), options));
+    sinks.push_back(std::make_unique<LakeSink>(file_systems.for_path(*settings.lake), options));
   }
   return sinks;
 }
 
-RunSummary run_etl(const config::Settings& settings, std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& log) {
+RunSummary run_etl(const config::Settings& settings, FileSystems& file_systems,
+                   std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& log) {
   RunSummary summary;
-  auto song_fs = open_file_system(settings.song_data, settings);
-  auto log_fs = open_file_system(settings.log_data, settings);
+  auto song_fs = file_systems.for_path(settings.song_data);
+  auto log_fs = file_systems.for_path(settings.log_data);
+  if (!file_systems.describe_s3().empty()) log << "s3       " << file_systems.describe_s3() << "\n";
   std::vector<io::FileEntry> song_files;
   std::vector<io::FileEntry> event_files;
   {
@@ -61,7 +63,7 @@ RunSummary run_etl(const config::Settings& settings, std::vector<std::unique_ptr
     for (auto& sink : sinks) sink->begin();
     {
       PhaseTimer timer(summary, "songs");
-      auto stats = extract_songs(*song_fs, song_files, read_concurrency(settings.song_data, settings),
+      auto stats = extract_songs(*song_fs, song_files, file_systems.read_concurrency(settings.song_data),
                                  [&](FileBatch<model::SongRecord>& batch) {
                                    for (auto& sink : sinks) sink->write_songs(batch.records);
                                    std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(rejects));
@@ -73,7 +75,7 @@ RunSummary run_etl(const config::Settings& settings, std::vector<std::unique_ptr
     }
     {
       PhaseTimer timer(summary, "events");
-      auto stats = extract_events(*log_fs, event_files, read_concurrency(settings.log_data, settings),
+      auto stats = extract_events(*log_fs, event_files, file_systems.read_concurrency(settings.log_data),
                                   [&](FileBatch<model::EventRecord>& batch) {
                                     for (auto& sink : sinks) sink->write_events(batch.records);
                                     std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(rejects));

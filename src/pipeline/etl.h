@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/settings.h"
+#include "pipeline/file_systems.h"
 #include "pipeline/sink.h"
 #include "pipeline/summary.h"
 
@@ -17,10 +18,11 @@ namespace sparkify::pipeline {
 
 // Runs the job into `sinks`. Throws JobError (data or load failure, nothing
 // committed) or UsageError. `log` gets progress lines.
-RunSummary run_etl(const config::Settings& settings, std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& log);
+RunSummary run_etl(const config::Settings& settings, FileSystems& file_systems,
+                   std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& log);
 
 // The sinks that `settings` ask for: a warehouse for a target, a lake for a
 // lake path.
-std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings);
+std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems);
 
 }  // namespace sparkify::pipeline

@@ -3,15 +3,35 @@
 #include <thread>
 
 #include "io/local_file_system.h"
+#include "io/s3/s3_file_system.h"
 
 namespace sparkify::pipeline {
 
-std::unique_ptr<io::FileSystem> open_file_system(const std::string&, const config::Settings&) {
-  return std::make_unique<io::LocalFileSystem>();
+FileSystems::FileSystems(const config::Settings& settings)
+    : settings_(settings), local_(std::make_shared<io::LocalFileSystem>()) {}
+
+std::shared_ptr<io::FileSystem> FileSystems::for_path(const std::string& path) {
+  if (!io::is_s3_uri(path)) return local_;
+  if (!s3_) {
+    io::S3Overrides overrides;
+    overrides.region = settings_.aws_region;
+    overrides.endpoint = settings_.s3_endpoint;
+    overrides.access_key_id = settings_.aws_key;
+    overrides.secret_access_key = settings_.aws_secret;
+    overrides.profile = settings_.aws_profile;
+    overrides.no_sign_request = settings_.no_sign_request;
+    io::S3Options options = io::resolve_s3_options(overrides, io::process_getenv, io::process_home());
+    s3_description_ = io::describe_s3_options(options);
+    s3_ = std::make_shared<io::S3FileSystem>(std::move(options));
+  }
+  return s3_;
 }
 
-size_t read_concurrency(const std::string&, const config::Settings& settings) {
-  if (settings.threads > 0) return static_cast<size_t>(settings.threads);
+size_t FileSystems::read_concurrency(const std::string& path) const {
+  if (settings_.threads > 0) return static_cast<size_t>(settings_.threads);
+  // Parsing threads: the S3 client keeps its own many requests in flight
+  // and hands finished files to these.
+  (void)path;
   return std::max(1u, std::thread::hardware_concurrency());
 }
 

@@ -20,7 +20,7 @@ const std::vector<std::string>& lake_tables() {
   return tables;
 }
 
-LakeSink::LakeSink(std::unique_ptr<io::FileSystem> fs, LakeOptions options)
+LakeSink::LakeSink(std::shared_ptr<io::FileSystem> fs, LakeOptions options)
     : fs_(std::move(fs)), options_(std::move(options)), state_(std::make_unique<State>()) {
   if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
 }

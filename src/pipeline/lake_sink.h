@@ -21,7 +21,7 @@ struct LakeOptions {
 
 class LakeSink final : public Sink {
  public:
-  LakeSink(std::unique_ptr<io::FileSystem> fs, LakeOptions options);
+  LakeSink(std::shared_ptr<io::FileSystem> fs, LakeOptions options);
   ~LakeSink() override;
   std::string name() const override;
   void begin() override;
@@ -35,7 +35,7 @@ class LakeSink final : public Sink {
 
  private:
   struct State;
-  std::unique_ptr<io::FileSystem> fs_;
+  std::shared_ptr<io::FileSystem> fs_;
   LakeOptions options_;
   std::unique_ptr<State> state_;
 };

@@ -36,9 +36,10 @@ RunSummary run(const std::string& song_data, const std::string& log_data, std::o
   settings.lake = std::move(lake);
   settings.target = std::move(target);
   settings.rejects_path = rejects;
-  auto sinks = make_sinks(settings);
+  FileSystems file_systems(settings);
+  auto sinks = make_sinks(settings, file_systems);
   std::ostringstream log;
-  return run_etl(settings, sinks, log);
+  return run_etl(settings, file_systems, sinks, log);
 }
 
 std::string sparkify_binary() { return std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify"; }

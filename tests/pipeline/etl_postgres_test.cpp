@@ -33,9 +33,10 @@ RunSummary run_into(const std::string& uri, const std::string& song_data, const 
   settings.target = uri;
   settings.max_errors = max_errors;
   if (!rejects.empty()) settings.rejects_path = rejects;
-  auto sinks = make_sinks(settings);
+  FileSystems file_systems(settings);
+  auto sinks = make_sinks(settings, file_systems);
   std::ostringstream log;
-  return run_etl(settings, sinks, log);
+  return run_etl(settings, file_systems, sinks, log);
 }
 
 TEST(EtlPostgres, SampleGivesTheContractsCounts) {

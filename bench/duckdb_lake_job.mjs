@@ -1,0 +1,17 @@
+// Runs bench/duckdb_lake_job.sql in DuckDB (the npm package installed under
+// tests/tools by scripts/install-test-tools.sh).
+//   node bench/duckdb_lake_job.mjs SONG_DIR LOG_DIR OUT_DIR
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+
+const [songs, logs, out] = process.argv.slice(2);
+const require = createRequire(new URL('../tests/tools/package.json', import.meta.url));
+const { DuckDBInstance } = require('@duckdb/node-api');
+
+const sql = readFileSync(new URL('./duckdb_lake_job.sql', import.meta.url), 'utf8')
+  .replaceAll('{SONGS}', songs).replaceAll('{LOGS}', logs).replaceAll('{OUT}', out);
+const instance = await DuckDBInstance.create(':memory:');
+const connection = await instance.connect();
+for (const statement of sql.split(/;\s*\n/).map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter(Boolean)) {
+  await connection.run(statement);
+}

@@ -1,0 +1,91 @@
+// The sparkify binary: exit statuses, help, and secrets kept out of output.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include "test_support.h"
+
+namespace sparkify::cli {
+namespace {
+
+using testing::read_text;
+using testing::TempDir;
+using testing::write_text;
+
+struct Outcome {
+  int status = -1;
+  std::string output;  // stdout and stderr together
+};
+
+Outcome run_cli(const std::string& arguments) {
+  TempDir dir;
+  std::string command = std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify " + arguments + " >" + (dir / "out") +
+                        " 2>&1 </dev/null";
+  int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(dir / "out")};
+}
+
+TEST(Cli, HelpOnEverySubcommand) {
+  for (const char* sub : {"", "create-tables ", "etl ", "generate "}) {
+    Outcome outcome = run_cli(std::string(sub) + "--help");
+    EXPECT_EQ(outcome.status, 0) << sub;
+    EXPECT_NE(outcome.output.find("--"), std::string::npos) << sub;
+  }
+}
+
+TEST(Cli, UsageErrorsExitTwo) {
+  EXPECT_EQ(run_cli("").status, 2);
+  EXPECT_EQ(run_cli("frobnicate").status, 2);
+  EXPECT_EQ(run_cli("etl --no-such-flag").status, 2);
+  Outcome missing = run_cli("etl --lake /tmp/x");
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_NE(missing.output.find("--song-data"), std::string::npos) << missing.output;
+  EXPECT_EQ(run_cli("etl --song-data a --log-data b --compression lz4").status, 2);
+  EXPECT_EQ(run_cli("create-tables").status, 2) << "no target anywhere";
+}
+
+TEST(Cli, DataFailuresExitOne) {
+  TempDir dir;
+  Outcome outcome = run_cli("etl --song-data " + (dir / "none") + " --log-data " + (dir / "none") + " --lake " +
+                            (dir / "lake"));
+  EXPECT_EQ(outcome.status, 1);
+  EXPECT_NE(outcome.output.find(dir / "none"), std::string::npos) << outcome.output;
+}
+
+TEST(Cli, PasswordsNeverAppear) {
+  TempDir dir;
+  write_text(dir / "dwh.cfg",
+             "[CLUSTER]\nHOST=127.0.0.1\nDB_NAME=dwh\nDB_USER=etl\nDB_PASSWORD=Sup3rS3cret!\nDB_PORT=1\n"
+             "[S3]\nSONG_DATA='" + (dir / "songs") + "'\nLOG_DATA='" + (dir / "logs") + "'\n");
+  write_text(dir / "songs/a.json", "{\"song_id\":\"S\"}\n");
+  write_text(dir / "logs/a.json", "{\"ts\":1}\n");
+  Outcome outcome = run_cli("etl --config " + (dir / "dwh.cfg"));
+  EXPECT_EQ(outcome.status, 1);
+  EXPECT_NE(outcome.output.find("127.0.0.1"), std::string::npos) << outcome.output;
+  EXPECT_EQ(outcome.output.find("Sup3rS3cret"), std::string::npos) << outcome.output;
+  Outcome uri = run_cli("create-tables --target 'postgresql://etl:Sup3rS3cret@127.0.0.1:1/dwh'");
+  EXPECT_EQ(uri.status, 1);
+  EXPECT_EQ(uri.output.find("Sup3rS3cret"), std::string::npos) << uri.output;
+}
+
+TEST(Cli, MalformedConfigNamesFileAndLine) {
+  TempDir dir;
+  write_text(dir / "dwh.cfg", "[CLUSTER]\nHOST 127.0.0.1\n");
+  Outcome outcome = run_cli("etl --config " + (dir / "dwh.cfg"));
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find(dir / "dwh.cfg" + ":2"), std::string::npos) << outcome.output;
+}
+
+TEST(Cli, GenerateThenEtlIntoTheDefaultLake) {
+  TempDir dir;
+  ASSERT_EQ(run_cli("generate --songs 200 --events 2000 --seed 1 --out " + (dir / "data")).status, 0);
+  std::string command = "cd " + dir.str() + " && " + std::string(SPARKIFY_BINARY_DIR) +
+                        "/src/cli/sparkify etl --song-data data/song_data --log-data data/log_data >out.txt 2>&1";
+  ASSERT_EQ(std::system(command.c_str()), 0) << read_text(dir / "out.txt");
+  EXPECT_TRUE(std::filesystem::exists(dir / "lake/songplays/_SUCCESS"));
+  std::string summary = read_text(dir / "out.txt");
+  EXPECT_NE(summary.find("songplays"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("rejects  0"), std::string::npos) << summary;
+}
+
+}  // namespace
+}  // namespace sparkify::cli

@@ -1,0 +1,171 @@
+// Helpers of the S3 integration tests: the local server's endpoint (or a
+// reason to skip), unique bucket names, and the fault proxy
+// (tests/tools/fault_proxy.mjs) run as a child process.
+#pragma once
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace sparkify::testing {
+
+// One HTTP/1.0 request to 127.0.0.1:port; the body of the answer, or
+// nullopt when nothing answers (within about two seconds).
+inline std::optional<std::string> local_http(int port, const std::string& method, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return std::nullopt;
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  timeval timeout{2, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string request = method + " " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n";
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) {
+    ::close(fd);
+    return std::nullopt;
+  }
+  std::string reply;
+  char buffer[4096];
+  for (int reads = 0; reads < 10'000; ++reads) {
+    ssize_t got = ::recv(fd, buffer, sizeof buffer, 0);
+    if (got <= 0) break;
+    reply.append(buffer, static_cast<size_t>(got));
+  }
+  ::close(fd);
+  if (reply.rfind("HTTP/1.", 0) != 0) return std::nullopt;
+  size_t body = reply.find("\r\n\r\n");
+  return body == std::string::npos ? std::string() : reply.substr(body + 4);
+}
+
+// The port of an "http://127.0.0.1:PORT" endpoint, or 0.
+inline int endpoint_port(const std::string& endpoint) {
+  size_t colon = endpoint.rfind(':');
+  if (colon == std::string::npos) return 0;
+  return std::atoi(endpoint.c_str() + colon + 1);
+}
+
+// SPARKIFY_TEST_S3_ENDPOINT when a server answers there; otherwise nullopt
+// and `why` says what to do.
+inline std::optional<std::string> s3_test_endpoint(std::string& why) {
+  const char* endpoint = std::getenv("SPARKIFY_TEST_S3_ENDPOINT");
+  if (endpoint == nullptr || *endpoint == '\0') {
+    why = "SPARKIFY_TEST_S3_ENDPOINT is unset: start the local S3 server with "
+          "eval \"$(scripts/start-s3.sh)\" to run the S3 tests";
+    return std::nullopt;
+  }
+  std::string value = endpoint;
+  if (value.rfind("http://127.0.0.1:", 0) != 0 || !local_http(endpoint_port(value), "GET", "/")) {
+    why = "nothing answers at SPARKIFY_TEST_S3_ENDPOINT=" + value +
+          " (an http://127.0.0.1:PORT endpoint): start it with scripts/start-s3.sh";
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A bucket name no other test run uses.
+inline std::string unique_bucket(const std::string& stem) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  return stem + "-" + std::to_string(rng() % 1'000'000'000'000ULL);
+}
+
+// tests/tools/fault_proxy.mjs in front of `target`, with `flags`; stopped
+// (SIGTERM) when the object dies.
+class FaultProxy {
+ public:
+  FaultProxy(const std::string& target, const std::vector<std::string>& flags) {
+    std::vector<std::string> args = {"node", std::string(SPARKIFY_SOURCE_DIR) + "/tests/tools/fault_proxy.mjs",
+                                     "--target", target, "--lifetime-s", "120"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    std::vector<char*> argv;
+    for (auto& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    int out[2];
+    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    int spawned = ::posix_spawnp(&pid_, "node", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    if (spawned != 0) {
+      ::close(out[0]);
+      throw std::runtime_error("cannot start node for the fault proxy");
+    }
+    std::string line;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd ready{out[0], POLLIN, 0};
+      if (::poll(&ready, 1, 200) <= 0) continue;
+      char buffer[256];
+      ssize_t got = ::read(out[0], buffer, sizeof buffer);
+      if (got <= 0) break;
+      line.append(buffer, static_cast<size_t>(got));
+    }
+    stdout_fd_ = out[0];
+    size_t colon = line.rfind(':');
+    if (line.rfind("listening ", 0) != 0 || colon == std::string::npos) {
+      stop();
+      throw std::runtime_error("the fault proxy did not start: '" + line + "'");
+    }
+    port_ = std::atoi(line.c_str() + colon + 1);
+  }
+  ~FaultProxy() { stop(); }
+  FaultProxy(const FaultProxy&) = delete;
+  FaultProxy& operator=(const FaultProxy&) = delete;
+
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+  // A counter of /__stats ("requests", "failed", "dropped", …); -1 when
+  // the proxy does not answer.
+  long stat(const std::string& name) const {
+    auto json = local_http(port_, "GET", "/__stats");
+    if (!json) return -1;
+    size_t at = json->find("\"" + name + "\":");
+    if (at == std::string::npos) return -1;
+    return std::strtol(json->c_str() + at + name.size() + 3, nullptr, 10);
+  }
+
+  std::string stats() const { return local_http(port_, "GET", "/__stats").value_or("(no answer)"); }
+
+  void reset() const { local_http(port_, "POST", "/__reset"); }
+
+ private:
+  void stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+      pid_ = -1;
+    }
+    if (stdout_fd_ >= 0) ::close(stdout_fd_);
+    stdout_fd_ = -1;
+  }
+
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  int port_ = 0;
+};
+
+}  // namespace sparkify::testing
