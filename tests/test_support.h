@@ -47,9 +47,11 @@ inline std::string read_text(const std::string& path) {
 // The real extract at ../shared/data/sparkify-sample beside the checkout, or
 // SPARKIFY_SAMPLE when set; empty when neither exists.
 inline std::string sample_dir() {
-  if (const char* env = std::getenv("SPARKIFY_SAMPLE"); env && *env) return env;
-  auto path = std::filesystem::path(SPARKIFY_SOURCE_DIR) / ".." / "shared" / "data" / "sparkify-sample";
   std::error_code ignored;
+  if (const char* env = std::getenv("SPARKIFY_SAMPLE"); env && *env) {
+    return std::filesystem::exists(std::filesystem::path(env) / "song_data", ignored) ? env : std::string();
+  }
+  auto path = std::filesystem::path(SPARKIFY_SOURCE_DIR) / ".." / "shared" / "data" / "sparkify-sample";
   if (std::filesystem::exists(path / "song_data", ignored)) return std::filesystem::canonical(path).string();
   return {};
 }

@@ -51,6 +51,12 @@ class FileSystem {
   // Starts writing `path`; parent folders are made as needed.
   virtual std::unique_ptr<OutputStream> create(const std::string& path) = 0;
 
+  // As create(), for a file under a folder that no reader looks at yet (a
+  // staging folder published whole later): the store may then skip the
+  // write-aside-and-rename that create() needs to be invisible until
+  // close(). A file that fails is still removed by abort().
+  virtual std::unique_ptr<OutputStream> create_unpublished(const std::string& path) { return create(path); }
+
   // Writes a small file whole.
   void write_file(const std::string& path, std::string_view bytes);
 

@@ -37,12 +37,24 @@ std::string unique_suffix() {
   return std::to_string(::getpid()) + "-" + std::to_string(rng());
 }
 
+// One mkdir() when only the last folder is missing or none is, which is
+// the common case when a lake writes tens of thousands of partition
+// folders; the full walk otherwise.
+void make_parent_folders(const std::string& path) {
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) return;
+  if (::mkdir(parent.c_str(), 0755) == 0 || errno == EEXIST) return;
+  std::error_code error;
+  fs::create_directories(parent, error);  // open() reports what still fails
+}
+
 class LocalOutputStream final : public OutputStream {
  public:
-  explicit LocalOutputStream(std::string path)
-      : path_(std::move(path)), temp_path_(temp_name(path_)) {
-    std::error_code error;
-    fs::create_directories(fs::path(path_).parent_path(), error);
+  // `aside`: write to a hidden temporary name and rename on close(), so
+  // that nothing is visible at `path` before then.
+  LocalOutputStream(std::string path, bool aside)
+      : path_(std::move(path)), temp_path_(aside ? temp_name(path_) : path_) {
+    make_parent_folders(path_);
     fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd_ < 0) fail("cannot create", path_, errno);
   }
@@ -51,24 +63,27 @@ class LocalOutputStream final : public OutputStream {
   }
 
   void write(std::string_view bytes) override {
-    while (!bytes.empty()) {
-      ssize_t written = ::write(fd_, bytes.data(), bytes.size());
-      if (written < 0) {
-        if (errno == EINTR) continue;
-        fail("cannot write", path_, errno);
-      }
-      bytes.remove_prefix(static_cast<size_t>(written));
-      bytes_written_ += static_cast<uint64_t>(written);
+    // Writers hand over many small pieces (page headers, pages, footers):
+    // gathering them saves a system call per piece.
+    if (buffer_.size() + bytes.size() > kBufferBytes) flush();
+    if (bytes.size() >= kBufferBytes) {
+      write_fully(bytes);
+    } else {
+      buffer_.append(bytes);
     }
+    bytes_written_ += bytes.size();
   }
 
   void close() override {
+    flush();
     if (::close(fd_) != 0) {
       fd_ = -1;
       fail("cannot write", path_, errno);
     }
     fd_ = -1;
-    if (::rename(temp_path_.c_str(), path_.c_str()) != 0) fail("cannot rename into", path_, errno);
+    if (temp_path_ != path_ && ::rename(temp_path_.c_str(), path_.c_str()) != 0) {
+      fail("cannot rename into", path_, errno);
+    }
   }
 
   void abort() override {
@@ -80,6 +95,24 @@ class LocalOutputStream final : public OutputStream {
   uint64_t bytes_written() const override { return bytes_written_; }
 
  private:
+  static constexpr size_t kBufferBytes = 256 << 10;
+
+  void flush() {
+    write_fully(buffer_);
+    buffer_.clear();
+  }
+
+  void write_fully(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t written = ::write(fd_, bytes.data(), bytes.size());
+      if (written < 0) {
+        if (errno == EINTR) continue;
+        fail("cannot write", path_, errno);
+      }
+      bytes.remove_prefix(static_cast<size_t>(written));
+    }
+  }
+
   static std::string temp_name(const std::string& path) {
     fs::path target(path);
     return (target.parent_path() / ("." + target.filename().string() + ".tmp-" + unique_suffix()))
@@ -89,6 +122,7 @@ class LocalOutputStream final : public OutputStream {
   std::string path_;
   std::string temp_path_;
   int fd_ = -1;
+  std::string buffer_;
   uint64_t bytes_written_ = 0;
 };
 
@@ -152,7 +186,11 @@ Bytes LocalFileSystem::read(const std::string& path) {
 }
 
 std::unique_ptr<OutputStream> LocalFileSystem::create(const std::string& path) {
-  return std::make_unique<LocalOutputStream>(path);
+  return std::make_unique<LocalOutputStream>(path, true);
+}
+
+std::unique_ptr<OutputStream> LocalFileSystem::create_unpublished(const std::string& path) {
+  return std::make_unique<LocalOutputStream>(path, false);
 }
 
 bool LocalFileSystem::exists(const std::string& path) {

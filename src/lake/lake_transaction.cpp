@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <random>
+#include <stdexcept>
 
 namespace sparkify::lake {
 namespace {
@@ -43,6 +44,9 @@ std::string LakeTransaction::staged_table_dir(const std::string& table) const {
 }
 
 void LakeTransaction::commit(const std::vector<std::string>& tables) {
+  // Once committed or aborted the staging folder is gone: a second commit
+  // would replace every table with an empty one.
+  if (done_) throw std::logic_error("lake transaction under " + root_ + " is already finished");
   for (const auto& table : tables) {
     std::string target = io::join_path(root_, table);
     std::string staged = staged_table_dir(table);

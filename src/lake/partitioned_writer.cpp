@@ -1,5 +1,7 @@
 #include "lake/partitioned_writer.h"
 
+#include <fmt/format.h>
+
 namespace sparkify::lake {
 
 PartitionedWriter::PartitionedWriter(io::FileSystem& fs, std::string table_dir, std::vector<parquet::Column> columns,
@@ -17,8 +19,9 @@ parquet::Writer& PartitionedWriter::partition(const PartitionValues& values) {
     ++files_written_;
   }
   current_path_ = folder;
-  current_ = std::make_unique<parquet::Writer>(columns_, options_,
-                                               fs_.create(io::join_path(folder, "part-00000.parquet")));
+  uint32_t part = parts_per_folder_[folder]++;
+  current_ = std::make_unique<parquet::Writer>(
+      columns_, options_, fs_.create_unpublished(io::join_path(folder, fmt::format("part-{:05}.parquet", part))));
   return *current_;
 }
 

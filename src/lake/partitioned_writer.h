@@ -1,11 +1,15 @@
 // Writes one lake table: a Parquet file per partition folder
 // (`<table_dir>/year=2018/month=11/part-00000.parquet`), or one file at the
-// top when the table has no partitions. Rows must arrive grouped by
-// partition; each partition's file is finished when the next begins.
+// top when the table has no partitions. Rows should arrive grouped by
+// partition; each partition's file is finished when the next begins, and a
+// folder met again gets a new part file (part-00001, …) rather than losing
+// the first one. The table folder is expected to be a staging folder that
+// is published whole (LakeTransaction), so files are written in place.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "io/file_system.h"
@@ -37,6 +41,7 @@ class PartitionedWriter {
   parquet::WriterOptions options_;
   std::unique_ptr<parquet::Writer> current_;
   std::string current_path_;
+  std::unordered_map<std::string, uint32_t> parts_per_folder_;
   uint64_t files_written_ = 0;
 };
 

@@ -27,9 +27,6 @@ void abort_all(std::vector<std::unique_ptr<Sink>>& sinks) noexcept {
 
 std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems) {
   std::vector<std::unique_ptr<Sink>> sinks;
-  if (settings.target) {
-    sinks.push_back(std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target)));
-  }
   if (settings.lake) {
     LakeOptions options;
     options.root = *settings.lake;
@@ -38,6 +35,12 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, 
                                   : settings.compression == "none" ? lake::parquet::Compression::kNone
                                                                    : lake::parquet::Compression::kSnappy;
     sinks.push_back(std::make_unique<LakeSink>(file_systems.for_path(*settings.lake), options));
+  }
+  // Last, so that it commits last: its commit is one COMMIT, while a lake's
+  // on S3 is many requests, any of which may fail for good after the
+  // warehouse has committed.
+  if (settings.target) {
+    sinks.push_back(std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target)));
   }
   return sinks;
 }

@@ -47,8 +47,9 @@ model::TableCounts LakeSink::prepare(RunSummary& summary) {
   const auto& transaction = *state_->transaction;
   const auto& parquet = options_.parquet;
   io::FileSystem& fs = *fs_;
-  // songs (many small files) gets every thread but one; the other tables
-  // share a thread, biggest first.
+  // songs (tens of thousands of one-row partition files, bound by the file
+  // system's inode and folder creation more than by the CPU) gets every
+  // thread but one; the other tables share a thread, biggest first.
   size_t song_threads = options_.threads > 1 ? options_.threads - 1 : 1;
   auto songs = std::async(std::launch::async, [&] {
     return write_songs_table(star, fs, transaction.staged_table_dir("songs"), parquet, song_threads);

@@ -62,6 +62,24 @@ TEST(LocalFileSystem, OutputAppearsOnlyOnClose) {
   EXPECT_EQ(fs.list(dir / "x", {}).size(), 1u);
 }
 
+TEST(LocalFileSystem, UnpublishedOutputIsWrittenInPlaceAndAbortRemovesIt) {
+  TempDir dir;
+  LocalFileSystem fs;
+  auto out = fs.create_unpublished(dir / "a/b/c.bin");
+  std::string big(600 << 10, 'x');  // larger than the stream's buffer
+  out->write("head");
+  out->write(big);
+  out->write("tail");
+  EXPECT_TRUE(fs.exists(dir / "a/b/c.bin"));
+  out->close();
+  EXPECT_EQ(out->bytes_written(), big.size() + 8);
+  EXPECT_EQ(read_text(dir / "a/b/c.bin"), "head" + big + "tail");
+  auto aborted = fs.create_unpublished(dir / "a/b/d.bin");
+  aborted->write("abc");
+  aborted->abort();
+  EXPECT_FALSE(fs.exists(dir / "a/b/d.bin"));
+}
+
 TEST(LocalFileSystem, ReplaceTreeSwapsWholeTrees) {
   TempDir dir;
   write_text(dir / "table/old.parquet", "old");

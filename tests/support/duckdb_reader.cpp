@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <cstdlib>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
@@ -48,8 +49,10 @@ std::optional<double> double_of(const std::optional<std::string>& text) {
 }  // namespace
 
 bool duckdb_available() {
+  // Both the npm package and node to run it.
   std::error_code ignored;
-  return std::filesystem::exists(tools_dir() + "/node_modules/@duckdb/node-api", ignored);
+  return std::filesystem::exists(tools_dir() + "/node_modules/@duckdb/node-api", ignored) &&
+         std::system("command -v node >/dev/null 2>&1") == 0;
 }
 
 DuckResult duckdb_query(const std::string& sql) {

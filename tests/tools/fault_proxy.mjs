@@ -11,6 +11,8 @@
 //   --fail-status CODE      this status (default 503) and an S3 <Error> body
 //   --fail-code NAME        with this code (default SlowDown for 503,
 //                           InternalError for 500, ServiceUnavailable else)
+//   --fail-match REGEX    only requests whose decoded path matches REGEX
+//                           count toward --fail-every and are failed
 //   --delay-every N       hold one request in N (default 1: all) for
 //   --delay-ms MS           MS milliseconds before forwarding it
 //   --drop-every N        cut one GET response in N with a body of 2 bytes or
@@ -38,7 +40,8 @@ import crypto from 'node:crypto';
 function parseArgs(argv) {
   const options = {
     target: null, port: 0, lifetimeS: 300, failEvery: 0, failStatus: 503, failCode: null,
-    delayEvery: 1, delayMs: 0, dropEvery: 0, deny: null, denyAll: false, verifySecret: null, sigv4Region: null,
+    failMatch: null, delayEvery: 1, delayMs: 0, dropEvery: 0, deny: null, denyAll: false, verifySecret: null,
+    sigv4Region: null,
   };
   const numeric = new Set(['port', 'lifetimeS', 'failEvery', 'failStatus', 'delayEvery', 'delayMs', 'dropEvery']);
   for (let i = 0; i < argv.length; ++i) {
@@ -62,6 +65,7 @@ function parseArgs(argv) {
       : options.failStatus === 500 ? 'InternalError' : 'ServiceUnavailable';
   }
   options.deny = options.deny ? new RegExp(options.deny) : null;
+  options.failMatch = options.failMatch ? new RegExp(options.failMatch) : null;
   return options;
 }
 
@@ -82,6 +86,7 @@ const zeroStats = () => ({
 });
 let stats = zeroStats();
 let getsWithBody = 0;
+let failCandidates = 0;  // requests that --fail-match lets through to --fail-every
 const faulted = new Set();
 
 // Whether the `counter`th request (or response) gets the fault that hits
@@ -234,6 +239,7 @@ const server = http.createServer((req, res) => {
     if (req.url === '/__reset' && req.method === 'POST') {
       stats = zeroStats();
       getsWithBody = 0;
+      failCandidates = 0;
       faulted.clear();
       res.writeHead(204);
       res.end();
@@ -260,7 +266,11 @@ const server = http.createServer((req, res) => {
         return;
       }
     }
-    if (hits(requestNumber, options.failEvery, req)) {
+    const failCandidate = !options.failMatch || options.failMatch.test(path);
+    if (failCandidate) failCandidates += 1;
+    // Without --fail-match every request is a candidate, counted by its
+    // request number (denied ones included).
+    if (failCandidate && hits(options.failMatch ? failCandidates : requestNumber, options.failEvery, req)) {
       stats.failed += 1;
       answer(req, res, options.failStatus, options.failCode, 'Injected by the fault proxy.', requestNumber);
       return;

@@ -73,7 +73,7 @@ std::string failure_message(const S3Options& options, std::string_view action, c
   if (!response.bucket_region.empty() && response.bucket_region != options.region &&
       (response.status == 301 || response.status == 307 || response.status == 400)) {
     message = what + " (" + said + "): bucket '" + uri.bucket + "' is in region " + response.bucket_region +
-              ", not " + options.region + "; set the region (--aws-region " + response.bucket_region +
+              ", not " + options.region + "; set the region (--region " + response.bucket_region +
               " or AWS_REGION)";
   } else if (response.status == 403) {
     message = "access denied: " + what + " (" + said + "); ";
@@ -587,6 +587,20 @@ void S3FileSystem::replace_tree(const std::string& staged, const std::string& ta
   };
   std::unordered_set<std::string> new_relative_keys;
   for (const auto& object : staged_objects) new_relative_keys.insert(object.key.substr(from_prefix.size()));
+  // The objects only the old tree has go first: among them is any marker
+  // (_SUCCESS) the caller writes after this returns, which must not vouch
+  // for the mix a failed copy leaves.
+  std::vector<std::string> stale_keys;
+  for (const auto& object : old_objects) {
+    if (new_relative_keys.count(object.key.substr(to_prefix.size())) == 0) stale_keys.push_back(object.key);
+  }
+  try {
+    delete_keys(*client_, to.bucket, stale_keys);
+  } catch (const IoError& error) {
+    throw step_failed("deleting old objects the new tree does not have (the target may now lack some; the staged "
+                      "tree is whole)",
+                      error);
+  }
   try {
     client_->send_many(
         staged_objects.size(),
@@ -608,15 +622,6 @@ void S3FileSystem::replace_tree(const std::string& staged, const std::string& ta
         });
   } catch (const IoError& error) {
     throw step_failed("copying (the target may now mix old and new objects; the staged tree is whole)", error);
-  }
-  std::vector<std::string> stale_keys;
-  for (const auto& object : old_objects) {
-    if (new_relative_keys.count(object.key.substr(to_prefix.size())) == 0) stale_keys.push_back(object.key);
-  }
-  try {
-    delete_keys(*client_, to.bucket, stale_keys);
-  } catch (const IoError& error) {
-    throw step_failed("deleting old objects the new tree does not have", error);
   }
   std::vector<std::string> staged_keys;
   staged_keys.reserve(staged_objects.size());

@@ -73,17 +73,18 @@ class S3FileSystem final : public FileSystem {
   // Puts the objects below `staged` in place of those below `target`.
   //
   // NOT ATOMIC on S3. S3 has no rename and no transaction over several
-  // keys, so this copies every staged object to its place below `target`
-  // (server-side CopyObject, many at once), then deletes the target objects
-  // the staged tree does not have, then deletes the staged objects. While it
-  // runs, a reader of `target` may see a mix of old and new objects (and
-  // the union of both sets of keys). If it fails while copying, `target`
-  // holds such a mix and `staged` is whole; if it fails while deleting the
-  // staged objects, `target` is complete and part of `staged` remains. The
-  // IoError says which step failed. Readers that need a consistent view
-  // should look for a marker object written after this returns. Objects
-  // over 5 GiB (CopyObject's limit) are refused before anything is copied.
-  // Throws IoError when nothing is staged.
+  // keys, so this deletes the target objects the staged tree does not have,
+  // then copies every staged object to its place below `target`
+  // (server-side CopyObject, many at once), then deletes the staged objects.
+  // While it runs, a reader of `target` may see part of the old tree, or a
+  // mix of old and new objects. If it fails while deleting or copying,
+  // `target` holds such a partial tree and `staged` is whole; if it fails
+  // while deleting the staged objects, `target` is complete and part of
+  // `staged` remains. The IoError says which step failed. Readers that need
+  // a consistent view should look for a marker object written after this
+  // returns: an old marker the staged tree lacks is gone before the first
+  // copy. Objects over 5 GiB (CopyObject's limit) are refused before
+  // anything is changed. Throws IoError when nothing is staged.
   void replace_tree(const std::string& staged, const std::string& target) override;
 
   // Creates `bucket` in the options' region; no error when it already

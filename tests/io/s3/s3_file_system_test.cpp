@@ -430,6 +430,26 @@ TEST_F(S3FileSystemTest, ReplaceTreePutsTheStagedObjectsInPlace) {
   EXPECT_NE(message.find("nothing is staged"), std::string::npos) << message;
 }
 
+// A swap that fails while copying leaves a mix of old and new objects; an
+// old marker the staged tree lacks must be gone by then, so that it cannot
+// vouch for the mix.
+TEST_F(S3FileSystemTest, ReplaceTreeThatFailsWhileCopyingLeavesNoOldMarker) {
+  direct_->write_file(uri("lake/songs/a.parquet"), "old a");
+  direct_->write_file(uri("lake/songs/b.parquet"), "old b");
+  direct_->write_file(uri("lake/songs/_SUCCESS"), "");
+  direct_->write_file(uri("staging/songs/a.parquet"), "new a");
+  direct_->write_file(uri("staging/songs/b.parquet"), "new b");
+  FaultProxy proxy(endpoint_, {"--fail-every", "1", "--fail-match", "^/[^/]+/lake/songs/b\\.parquet$"});
+  S3FileSystem fs(options_for(proxy.endpoint()));
+  std::string message = error_of([&] { fs.replace_tree(uri("staging/songs"), uri("lake/songs")); });
+  EXPECT_NE(message.find("failed while copying"), std::string::npos) << message;
+  EXPECT_EQ(proxy.stat("failed"), 3) << proxy.stats();
+  EXPECT_FALSE(direct_->exists(uri("lake/songs/_SUCCESS")));
+  EXPECT_EQ(direct_->read(uri("lake/songs/a.parquet")).view(), "new a");
+  EXPECT_EQ(direct_->read(uri("lake/songs/b.parquet")).view(), "old b");
+  EXPECT_TRUE(direct_->exists(uri("staging/songs/b.parquet"))) << "the staged tree is whole";
+}
+
 TEST_F(S3FileSystemTest, RemoveAllRemovesTheObjectAndEverythingBelowIt) {
   put_many("gone", 1200);
   direct_->write_file(uri("gone"), "the object itself");

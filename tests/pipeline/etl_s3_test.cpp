@@ -1,0 +1,490 @@
+// The etl job with its sources and its lake on S3 (the local server of
+// scripts/start-s3.sh): the same warehouse rows and the same lake as the job
+// on local paths, through faults injected by tests/tools/fault_proxy.mjs,
+// and failures that exit 1, name the bucket and key, and commit nothing.
+// Each test works in a bucket of its own.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <sstream>
+
+#include "io/s3/s3_file_system.h"
+#include "io/s3/s3_test_support.h"
+#include "pipeline/etl.h"
+#include "pipeline/lake_sink.h"
+#include "support/duckdb_reader.h"
+#include "support/star_compare.h"
+#include "support/test_database.h"
+#include "test_support.h"
+
+namespace sparkify::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using sparkify::testing::FaultProxy;
+using sparkify::testing::first_difference;
+using sparkify::testing::read_star_from_lake;
+using sparkify::testing::read_star_from_postgres;
+using sparkify::testing::TempDir;
+using sparkify::testing::TestDatabase;
+
+// s3rver accepts this access key id only, and checks no signature.
+constexpr char kKeyId[] = "S3RVER";
+constexpr char kSecret[] = "etl-s3-test-secret";
+constexpr char kStagingMarker[] = ".sparkify-staging-";
+// Where the sample goes in each test's bucket.
+constexpr char kPrefix[] = "sample";
+
+// Files (or objects) below a root: relative path -> content.
+using Tree = std::map<std::string, std::string>;
+
+Tree local_tree(const std::string& root) {
+  Tree tree;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file()) tree[fs::relative(entry.path(), root).string()] = testing::read_text(entry.path());
+  }
+  return tree;
+}
+
+std::string names_of(const Tree& tree) {
+  std::string names;
+  for (const auto& [name, content] : tree) names += name + "\n";
+  return names;
+}
+
+// The names whose content differs, or that only one tree has; empty when
+// the trees are equal.
+std::string differing_files(const Tree& expected, const Tree& actual) {
+  std::string names;
+  for (const auto& [name, content] : expected) {
+    auto it = actual.find(name);
+    if (it == actual.end() || it->second != content) names += name + "\n";
+  }
+  for (const auto& [name, content] : actual) {
+    if (expected.count(name) == 0) names += name + "\n";
+  }
+  return names;
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string sparkify_binary() { return std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify"; }
+
+struct CliRun {
+  int status = -1;  // the exit status; -1 when killed by a signal
+  std::string err;
+  double seconds = 0;
+};
+
+class EtlS3Test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    auto endpoint = sparkify::testing::s3_test_endpoint(why);
+    if (!endpoint) GTEST_SKIP() << why;
+    SPARKIFY_REQUIRE_SAMPLE(sample);
+    SPARKIFY_REQUIRE_POSTGRES();
+    endpoint_ = *endpoint;
+    sample_ = sample;
+    bucket_ = sparkify::testing::unique_bucket("sparkify-etl-" + std::to_string(::getpid()));
+    direct_ = std::make_unique<io::S3FileSystem>(direct_options());
+    direct_->create_bucket(bucket_);
+  }
+
+  // The bucket's objects go (s3rver keeps them on disk); the bucket stays,
+  // for S3FileSystem cannot delete one.
+  void TearDown() override {
+    if (!direct_) return;
+    try {
+      direct_->remove_all("s3://" + bucket_);
+    } catch (const std::exception& error) {
+      ADD_FAILURE() << "cannot empty s3://" << bucket_ << ": " << error.what();
+    }
+  }
+
+  io::S3Options direct_options() const {
+    io::S3Options options;
+    options.endpoint = endpoint_;
+    options.path_style = true;
+    options.access_key_id = kKeyId;
+    options.secret_access_key = kSecret;
+    options.credentials_source = "the test";
+    options.retry_base_delay = std::chrono::milliseconds(5);
+    return options;
+  }
+
+  std::string uri(const std::string& key) const { return "s3://" + bucket_ + "/" + key; }
+  std::string song_uri() const { return uri(std::string(kPrefix) + "/song_data"); }
+  std::string log_uri() const { return uri(std::string(kPrefix) + "/log_data"); }
+  std::string lake_uri() const { return uri(std::string(kPrefix) + "/lake"); }
+
+  // Copies the sample's song_data/ and log_data/ below s3://bucket/sample/.
+  void upload_sample() {
+    for (const auto& entry : fs::recursive_directory_iterator(sample_)) {
+      if (!entry.is_regular_file()) continue;
+      std::string relative = fs::relative(entry.path(), sample_).string();
+      direct_->write_file(uri(std::string(kPrefix) + "/" + relative), testing::read_text(entry.path()));
+    }
+  }
+
+  // Every key below `prefix` (hidden ones too, which S3FileSystem::list
+  // skips), from a plain ListObjectsV2; s3rver takes unsigned requests.
+  std::vector<std::string> all_keys(const std::string& prefix) const {
+    auto xml = sparkify::testing::local_http(sparkify::testing::endpoint_port(endpoint_), "GET",
+                                             "/" + bucket_ + "?list-type=2&prefix=" + prefix);
+    if (!xml) throw std::runtime_error("the S3 server did not answer a listing of " + uri(prefix));
+    if (xml->find("<IsTruncated>false</IsTruncated>") == std::string::npos) {
+      throw std::runtime_error("the listing of " + uri(prefix) + " is truncated or failed: " + *xml);
+    }
+    std::vector<std::string> keys;
+    for (size_t at = xml->find("<Key>"); at != std::string::npos; at = xml->find("<Key>", at)) {
+      at += 5;
+      std::string key = xml->substr(at, xml->find("</Key>", at) - at);
+      if (key.find('&') != std::string::npos) throw std::runtime_error("unexpected XML entity in key " + key);
+      keys.push_back(key);
+    }
+    return keys;
+  }
+
+  // The objects below `prefix` ("sample/lake"), by key relative to it.
+  Tree s3_tree(const std::string& prefix) const {
+    Tree tree;
+    for (const auto& key : all_keys(prefix + "/")) {
+      tree[key.substr(prefix.size() + 1)] = std::string(direct_->read(uri(key)).view());
+    }
+    return tree;
+  }
+
+  // Keys of unfinished lake commits below the lake.
+  std::vector<std::string> staging_keys() const {
+    std::vector<std::string> staged;
+    for (auto& key : all_keys(std::string(kPrefix) + "/lake/")) {
+      if (key.find(kStagingMarker) != std::string::npos) staged.push_back(key);
+    }
+    return staged;
+  }
+
+  // The S3 lake, downloaded to `dir` and read back by DuckDB.
+  model::StarSchema read_s3_lake(const std::string& dir) const {
+    for (const auto& [name, content] : s3_tree(std::string(kPrefix) + "/lake")) {
+      testing::write_text(dir + "/" + name, content);
+    }
+    return read_star_from_lake(dir);
+  }
+
+  // Settings for a run through `endpoint` (the server, or a proxy).
+  config::Settings settings(const std::string& song_data, const std::string& log_data,
+                            std::optional<std::string> target, std::optional<std::string> lake,
+                            const std::string& endpoint) const {
+    config::Settings settings;
+    settings.song_data = song_data;
+    settings.log_data = log_data;
+    settings.target = std::move(target);
+    settings.lake = std::move(lake);
+    settings.rejects_path = work_ / "rejects.ndjson";
+    settings.aws_key = kKeyId;
+    settings.aws_secret = kSecret;
+    settings.s3_endpoint = endpoint;
+    return settings;
+  }
+
+  static RunSummary run(const config::Settings& settings) {
+    FileSystems file_systems(settings);
+    auto sinks = make_sinks(settings, file_systems);
+    std::ostringstream log;
+    return run_etl(settings, file_systems, sinks, log);
+  }
+
+  // The sample from S3 into `target` and the S3 lake, through `endpoint`.
+  RunSummary run_from_s3(const std::string& target, const std::string& endpoint) const {
+    return run(settings(song_uri(), log_uri(), target, lake_uri(), endpoint));
+  }
+
+  // The sample loaded from local paths into a warehouse and a local lake,
+  // once per process: what every S3 run must give. The lake writer is
+  // deterministic, so an S3 lake must equal this one byte for byte.
+  struct Reference {
+    TempDir dir;
+    std::string lake;
+    model::StarSchema warehouse;
+    Tree lake_files;
+  };
+  const Reference& reference() const {
+    static const std::unique_ptr<Reference> made = [this] {
+      auto reference = std::make_unique<Reference>();
+      reference->lake = reference->dir / "lake";
+      TestDatabase db;
+      run(settings(sample_ + "/song_data", sample_ + "/log_data", db.uri(), reference->lake, endpoint_));
+      reference->warehouse = read_star_from_postgres(db.uri());
+      reference->lake_files = local_tree(reference->lake);
+      return reference;
+    }();
+    return *made;
+  }
+
+  // The CLI, with S3 credentials in the environment unless told otherwise;
+  // `args` follow "sparkify".
+  CliRun run_cli(const std::string& args, bool credentials_in_environment = true) const {
+    std::string err_path = work_ / "stderr.txt";
+    std::string environment = credentials_in_environment
+                                  ? "env AWS_ACCESS_KEY_ID=" + std::string(kKeyId) + " AWS_SECRET_ACCESS_KEY=" + kSecret
+                                  : std::string("env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY");
+    std::string command = environment + " AWS_SESSION_TOKEN= AWS_PROFILE= AWS_DEFAULT_PROFILE= " +
+                          shell_quote(sparkify_binary()) + " " + args + " >/dev/null 2>" + shell_quote(err_path);
+    auto start = std::chrono::steady_clock::now();
+    int raw = std::system(command.c_str());
+    CliRun result;
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    result.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    result.err = testing::read_text(err_path);
+    return result;
+  }
+
+  std::string cli_etl_args(const std::string& target, const std::string& lake, const std::string& endpoint,
+                           const std::string& log_data = {}) const {
+    return "etl --song-data " + shell_quote(song_uri()) + " --log-data " +
+           shell_quote(log_data.empty() ? log_uri() : log_data) + " --target " +
+           shell_quote(target) + " --lake " + shell_quote(lake) + " --s3-endpoint " + shell_quote(endpoint) +
+           " --rejects " + shell_quote(work_ / "rejects.ndjson");
+  }
+
+  // A load of the whole sample from S3 into a warehouse and the S3 lake,
+  // as a failing run finds them; and a third of the events below
+  // fewer_log_uri(), for that run, so that anything it committed would show.
+  struct Previous {
+    TestDatabase db;
+    model::StarSchema warehouse;
+    Tree lake;
+  };
+  Previous load_previous() {
+    upload_sample();
+    Previous previous;
+    run_from_s3(previous.db.uri(), endpoint_);
+    previous.warehouse = read_star_from_postgres(previous.db.uri());
+    previous.lake = s3_tree(std::string(kPrefix) + "/lake");
+    EXPECT_FALSE(previous.lake.empty());
+    std::vector<fs::path> log_files;
+    for (const auto& entry : fs::recursive_directory_iterator(sample_ + "/log_data")) {
+      if (entry.is_regular_file()) log_files.push_back(entry.path());
+    }
+    std::sort(log_files.begin(), log_files.end());
+    log_files.resize(log_files.size() / 3);
+    for (const auto& file : log_files) {
+      direct_->write_file(fewer_log_uri() + "/" + file.filename().string(), testing::read_text(file));
+    }
+    return previous;
+  }
+  std::string fewer_log_uri() const { return uri("fewer/log_data"); }
+
+  TempDir work_;
+  std::string endpoint_;
+  std::string sample_;
+  std::string bucket_;
+  std::unique_ptr<io::S3FileSystem> direct_;
+};
+
+TEST_F(EtlS3Test, SampleFromS3GivesTheSameWarehouseAndLakeAsFromLocalPaths) {
+  SPARKIFY_REQUIRE_DUCKDB();
+  upload_sample();
+  TestDatabase s3_db;
+  RunSummary summary = run_from_s3(s3_db.uri(), endpoint_);
+  EXPECT_EQ(summary.song_files, 71u);
+  EXPECT_EQ(summary.event_files, 30u);
+  ASSERT_EQ(summary.targets.size(), 2u);
+  for (const auto& target : summary.targets) {
+    EXPECT_EQ(target.counts.songplays, 6820) << target.name;
+    EXPECT_EQ(target.counts.users, 97) << target.name;
+    EXPECT_EQ(target.counts.songs, 71) << target.name;
+    EXPECT_EQ(target.counts.artists, 69) << target.name;
+    EXPECT_EQ(target.counts.time, 6813) << target.name;
+  }
+
+  // The same from local paths, into another database and a local lake.
+  const Reference& local = reference();
+  EXPECT_EQ(first_difference(local.warehouse, read_star_from_postgres(s3_db.uri())), "");
+
+  Tree s3_lake = s3_tree(std::string(kPrefix) + "/lake");
+  EXPECT_EQ(names_of(local.lake_files), names_of(s3_lake)) << "the same partitions and files";
+  for (const auto& table : lake_tables()) EXPECT_EQ(s3_lake.count(table + "/_SUCCESS"), 1u) << table;
+  EXPECT_EQ(differing_files(local.lake_files, s3_lake), "") << "the same bytes in every file";
+  EXPECT_EQ(staging_keys(), std::vector<std::string>{}) << "the commit leaves no staged object behind";
+  // And through an independent reader, every table and every column.
+  EXPECT_EQ(first_difference(local.warehouse, read_s3_lake(work_ / "s3-lake")), "");
+}
+
+TEST_F(EtlS3Test, ConfigFileS3SectionNamesTheSourcesAndTheKeys) {
+  upload_sample();
+  TestDatabase db;
+  // As the classic dwh.cfg has it: quoted URIs, and keys this tool ignores.
+  std::string config = work_ / "dwh.cfg";
+  testing::write_text(config, "[AWS]\nKEY=" + std::string(kKeyId) + "\nSECRET=" + kSecret +
+                                  "\nREGION=us-east-1\n\n[S3]\nLOG_DATA='" + log_uri() +
+                                  "'\nLOG_JSONPATH='s3://udacity-dend/log_json_path.json'\nSONG_DATA='" +
+                                  song_uri() + "'\n");
+  // No credentials in the environment: those of [AWS] must do.
+  CliRun run = run_cli("etl --config " + shell_quote(config) + " --target " + shell_quote(db.uri()) +
+                           " --s3-endpoint " + shell_quote(endpoint_) + " --rejects " +
+                           shell_quote(work_ / "rejects.ndjson"),
+                       false);
+  ASSERT_EQ(run.status, 0) << run.err;
+  EXPECT_EQ(first_difference(reference().warehouse, read_star_from_postgres(db.uri())), "");
+}
+
+TEST_F(EtlS3Test, MissingBucketExitsOneAndNamesIt) {
+  std::string missing = sparkify::testing::unique_bucket("sparkify-missing");
+  std::string lake = work_ / "lake";
+  CliRun sources = run_cli("etl --song-data s3://" + missing + "/song_data --log-data s3://" + missing +
+                           "/log_data --lake " + shell_quote(lake) + " --s3-endpoint " + shell_quote(endpoint_) +
+                           " --rejects " + shell_quote(work_ / "rejects.ndjson"));
+  EXPECT_EQ(sources.status, 1) << sources.err;
+  EXPECT_NE(sources.err.find("no such bucket '" + missing + "'"), std::string::npos) << sources.err;
+  EXPECT_FALSE(fs::exists(lake + "/songplays")) << "nothing was written";
+
+  // The sources are there, the lake's bucket is not: the warehouse, loaded
+  // and transformed by then, must not be committed either.
+  upload_sample();
+  TestDatabase db;
+  std::string missing_lake = "s3://" + missing + "/lake";
+  CliRun lake_run = run_cli(cli_etl_args(db.uri(), missing_lake, endpoint_));
+  EXPECT_EQ(lake_run.status, 1) << lake_run.err;
+  EXPECT_NE(lake_run.err.find("no such bucket '" + missing + "'"), std::string::npos) << lake_run.err;
+  EXPECT_EQ(testing::query_scalar(db.uri(), "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = "
+                                            "'songplays' AND table_schema = 'public'"),
+            "0")
+      << "the warehouse was not committed";
+}
+
+TEST_F(EtlS3Test, AccessDeniedFailsAtOnceNamingBucketAndKey) {
+  upload_sample();
+  TestDatabase db;
+  std::string denied_key = std::string(kPrefix) + "/log_data/2018/11/2018-11-15-events.json";
+  {
+    FaultProxy proxy(endpoint_, {"--deny", "/2018-11-15-events\\.json$"});
+    CliRun denied = run_cli(cli_etl_args(db.uri(), lake_uri(), proxy.endpoint()));
+    EXPECT_EQ(denied.status, 1) << denied.err;
+    EXPECT_NE(denied.err.find("access denied"), std::string::npos) << denied.err;
+    EXPECT_NE(denied.err.find("s3://" + bucket_ + "/" + denied_key), std::string::npos) << denied.err;
+    EXPECT_NE(denied.err.find("bucket '" + bucket_ + "'"), std::string::npos) << denied.err;
+    EXPECT_EQ(proxy.stat("denied"), 1) << "a 403 is final: no retry. " << proxy.stats();
+    EXPECT_EQ(proxy.stat("failed"), 0) << proxy.stats();
+    EXPECT_LT(denied.seconds, 10) << denied.err;
+  }
+  {
+    FaultProxy proxy(endpoint_, {"--deny-all"});
+    CliRun denied = run_cli(cli_etl_args(db.uri(), lake_uri(), proxy.endpoint()));
+    EXPECT_EQ(denied.status, 1) << denied.err;
+    EXPECT_NE(denied.err.find("access denied"), std::string::npos) << denied.err;
+    EXPECT_NE(denied.err.find(song_uri()), std::string::npos) << denied.err;
+    EXPECT_EQ(proxy.stat("denied"), 1) << "the first request fails the run, once. " << proxy.stats();
+    EXPECT_LT(denied.seconds, 5) << denied.err;
+  }
+  EXPECT_EQ(all_keys(std::string(kPrefix) + "/lake/"), std::vector<std::string>{}) << "no lake was written";
+  EXPECT_EQ(testing::query_scalar(db.uri(), "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = "
+                                            "'songplays' AND table_schema = 'public'"),
+            "0");
+}
+
+struct Fault {
+  const char* name;
+  std::vector<std::string> flags;
+  const char* counter;  // the proxy's counter of this fault
+};
+
+// For test names and messages (rather than the struct's bytes).
+void PrintTo(const Fault& fault, std::ostream* out) { *out << fault.name; }
+
+class EtlS3FaultTest : public EtlS3Test, public ::testing::WithParamInterface<Fault> {};
+
+// The default retry policy (three attempts, the first retry within a
+// second, the second within two) cannot be changed through Settings, so the
+// rates stay low enough to keep each run within a few seconds. Failures
+// count all requests: listings, the GETs of the sources, the PUTs of the
+// staged lake, and the commit's HEADs, copies, deletes and markers.
+TEST_P(EtlS3FaultTest, RunThroughFaultsLoadsTheSameRows) {
+  upload_sample();
+  const Reference& expected = reference();
+  FaultProxy proxy(endpoint_, GetParam().flags);
+  TestDatabase db;
+  run_from_s3(db.uri(), proxy.endpoint());
+  EXPECT_GT(proxy.stat(GetParam().counter), 0) << "the fault happened: " << proxy.stats();
+  EXPECT_EQ(first_difference(expected.warehouse, read_star_from_postgres(db.uri())), "");
+  Tree s3_lake = s3_tree(std::string(kPrefix) + "/lake");
+  EXPECT_EQ(names_of(expected.lake_files), names_of(s3_lake));
+  EXPECT_EQ(differing_files(expected.lake_files, s3_lake), "") << "the same bytes in every file";
+  EXPECT_EQ(staging_keys(), std::vector<std::string>{});
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Faults, EtlS3FaultTest,
+    ::testing::Values(Fault{"Status503", {"--fail-every", "50", "--fail-status", "503"}, "failed"},
+                      // The lake's objects alone: staged PUTs, copies, markers.
+                      Fault{"Status500", {"--fail-every", "40", "--fail-status", "500", "--fail-match", "/lake/"},
+                            "failed"},
+                      Fault{"Delay", {"--delay-every", "10", "--delay-ms", "100"}, "delayed"},
+                      // GETs with a body: the sources, and the listings.
+                      Fault{"DroppedBody", {"--drop-every", "10"}, "dropped"}),
+    [](const ::testing::TestParamInfo<Fault>& info) { return std::string(info.param.name); });
+
+TEST_F(EtlS3Test, RetriesExhaustedWhileStagingExitOneAndCommitNothing) {
+  Previous previous = load_previous();
+  // One staged lake object never goes through (with --fail-every 1 the
+  // proxy fails the same request every time): the warehouse is loaded and
+  // transformed by then, and part of the lake is staged; all is undone.
+  FaultProxy proxy(endpoint_, {"--fail-every", "1", "--fail-status", "503", "--fail-match",
+                               "/\\.sparkify-staging-[^/]*/songplays/"});
+  CliRun failed = run_cli(cli_etl_args(previous.db.uri(), lake_uri(), proxy.endpoint(), fewer_log_uri()));
+  EXPECT_EQ(failed.status, 1) << failed.err;
+  EXPECT_NE(failed.err.find("s3://" + bucket_ + "/" + kPrefix + "/lake/" + kStagingMarker), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("/songplays/year=2018/month=11/part-00000.parquet: 503 SlowDown"), std::string::npos)
+      << failed.err;
+  EXPECT_NE(failed.err.find("gave up after 3 attempts"), std::string::npos) << failed.err;
+  EXPECT_EQ(proxy.stat("failed"), 3) << proxy.stats();
+  EXPECT_EQ(first_difference(previous.warehouse, read_star_from_postgres(previous.db.uri())), "")
+      << "the warehouse as it was";
+  EXPECT_EQ(differing_files(previous.lake, s3_tree(std::string(kPrefix) + "/lake")), "")
+      << "the lake as it was, byte for byte";
+  EXPECT_EQ(staging_keys(), std::vector<std::string>{}) << "the staged objects are removed";
+}
+
+// S3 has no atomic swap: a lake commit that fails half-way cannot leave the
+// lake as it was. It must leave the warehouse as it was (the lake commits
+// first, the warehouse's one COMMIT last), and no _SUCCESS marker may vouch
+// for a table whose objects are a mix of two runs.
+TEST_F(EtlS3Test, RetriesExhaustedInTheLakeCommitLeaveTheWarehouseAndNoFalseMarker) {
+  Previous previous = load_previous();
+  // The copies into songs/ (not the staged PUTs) fail every time.
+  FaultProxy proxy(endpoint_, {"--fail-every", "1", "--fail-status", "503", "--fail-match", "/lake/songs/year="});
+  CliRun failed = run_cli(cli_etl_args(previous.db.uri(), lake_uri(), proxy.endpoint(), fewer_log_uri()));
+  EXPECT_EQ(failed.status, 1) << failed.err;
+  EXPECT_NE(failed.err.find("replacing " + lake_uri() + "/songs with"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("failed while copying"), std::string::npos) << failed.err;
+  EXPECT_NE(failed.err.find("gave up after 3 attempts"), std::string::npos) << failed.err;
+  EXPECT_EQ(first_difference(previous.warehouse, read_star_from_postgres(previous.db.uri())), "")
+      << "the warehouse as it was";
+  Tree after = s3_tree(std::string(kPrefix) + "/lake");
+  EXPECT_EQ(after.count("songs/_SUCCESS"), 0u) << "the half-replaced table has no marker";
+  for (const char* untouched : {"artists", "time"}) {  // committed after songs
+    Tree before_table;
+    Tree after_table;
+    for (const auto& [name, content] : previous.lake) {
+      if (name.rfind(std::string(untouched) + "/", 0) == 0) before_table[name] = content;
+    }
+    for (const auto& [name, content] : after) {
+      if (name.rfind(std::string(untouched) + "/", 0) == 0) after_table[name] = content;
+    }
+    EXPECT_EQ(differing_files(before_table, after_table), "") << untouched << " as it was, marker included";
+  }
+  EXPECT_EQ(staging_keys(), std::vector<std::string>{}) << "the staged objects are removed";
+}
+
+}  // namespace
+}  // namespace sparkify::pipeline
