@@ -4,8 +4,11 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -26,8 +29,11 @@ class ReaderKernel {
   virtual ~ReaderKernel() = default;
   virtual void read_songs(const io::Bytes& bytes, const std::string& source,
                           std::vector<model::SongRecord>& records, Rejects& rejects) = 0;
+  // Calls on_full() after any line that leaves `chunk_records` records or
+  // more in `records`.
   virtual void read_events(const io::Bytes& bytes, const std::string& source,
-                           std::vector<model::EventRecord>& records, Rejects& rejects) = 0;
+                           std::vector<model::EventRecord>& records, Rejects& rejects, size_t chunk_records,
+                           const std::function<void()>& on_full) = 0;
 };
 
 using model::Reject;
@@ -300,9 +306,10 @@ void for_each_line(const io::Bytes& bytes, OnLine&& on_line) {
 }
 
 // Reads NDJSON records of type Record with `take_field`.
-template <typename Record, typename TakeField>
+template <typename Record, typename TakeField, typename OnFull>
 void read_lines(od::parser& parser, const io::Bytes& bytes, const std::string& source,
-                std::vector<Record>& records, Rejects& rejects, TakeField take_field) {
+                std::vector<Record>& records, Rejects& rejects, TakeField take_field, size_t chunk_records,
+                OnFull&& on_full) {
   const char* readable_end = bytes.data() + bytes.size() + io::Bytes::kPadding;
   std::string field;
   std::string reason;
@@ -316,6 +323,7 @@ void read_lines(od::parser& parser, const io::Bytes& bytes, const std::string& s
     } else {
       rejects.push_back(make_reject(source, line_number, field, reason, line));
     }
+    if (records.size() >= chunk_records) on_full();
   });
 }
 
@@ -325,7 +333,7 @@ class Kernel final : public ReaderKernel {
                   std::vector<model::SongRecord>& records, Rejects& rejects) override {
     size_t records_before = records.size();
     size_t rejects_before = rejects.size();
-    read_lines(parser_, bytes, source, records, rejects, take_song_field);
+    read_lines(parser_, bytes, source, records, rejects, take_song_field, SIZE_MAX, [] {});
     if (rejects.size() == rejects_before) return;
     // Line by line failed somewhere: the file may be one object
     // pretty-printed over several lines. Take it whole if it reads that way.
@@ -344,8 +352,9 @@ class Kernel final : public ReaderKernel {
   }
 
   void read_events(const io::Bytes& bytes, const std::string& source,
-                   std::vector<model::EventRecord>& records, Rejects& rejects) override {
-    read_lines(parser_, bytes, source, records, rejects, take_event_field);
+                   std::vector<model::EventRecord>& records, Rejects& rejects, size_t chunk_records,
+                   const std::function<void()>& on_full) override {
+    read_lines(parser_, bytes, source, records, rejects, take_event_field, chunk_records, on_full);
   }
 
  private:
@@ -378,7 +387,19 @@ EventReader::~EventReader() = default;
 
 void EventReader::read(const io::Bytes& bytes, const std::string& source,
                        std::vector<model::EventRecord>& records, Rejects& rejects) {
-  impl_->kernel->read_events(bytes, source, records, rejects);
+  impl_->kernel->read_events(bytes, source, records, rejects, SIZE_MAX, [] {});
+}
+
+void EventReader::read_in_chunks(const io::Bytes& bytes, const std::string& source, size_t chunk_records,
+                                 const ChunkHandler& on_chunk) {
+  std::vector<model::EventRecord> records;
+  Rejects rejects;
+  impl_->kernel->read_events(bytes, source, records, rejects, std::max<size_t>(1, chunk_records), [&] {
+    on_chunk(records, rejects);
+    records.clear();
+    rejects.clear();
+  });
+  on_chunk(records, rejects);
 }
 
 }  // namespace sparkify::json

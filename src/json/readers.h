@@ -11,6 +11,7 @@
 // several one per line, or one object spread over several lines.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -48,6 +49,15 @@ class EventReader {
 
   void read(const io::Bytes& bytes, const std::string& source,
             std::vector<model::EventRecord>& records, model::Rejects& rejects);
+
+  // As read(), but hands the records and rejects gathered so far to
+  // `on_chunk` (which takes them, leaving the vectors empty) each time
+  // `chunk_records` records have been read, and once at the end: a day of
+  // events can be hundreds of MB, and this keeps memory bounded by the chunk.
+  // Line numbers stay those of the whole file.
+  using ChunkHandler = std::function<void(std::vector<model::EventRecord>&, model::Rejects&)>;
+  void read_in_chunks(const io::Bytes& bytes, const std::string& source, size_t chunk_records,
+                      const ChunkHandler& on_chunk);
 
  private:
   struct Impl;

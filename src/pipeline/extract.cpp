@@ -1,7 +1,10 @@
 #include "pipeline/extract.h"
 
+#include <algorithm>
 #include <exception>
+#include <optional>
 #include <thread>
+#include <type_traits>
 
 #include "io/gzip.h"
 #include "json/readers.h"
@@ -14,24 +17,49 @@ namespace {
 // has failed; never escapes this file.
 struct Cancelled {};
 
+// Events per batch of a large event file: ~20 MB of records.
+constexpr size_t kEventsPerBatch = 32768;
+
 template <typename Record, typename Reader>
 ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
                      const std::function<void(FileBatch<Record>&)>& consume) {
   if (concurrency == 0) concurrency = std::max(1u, std::thread::hardware_concurrency());
   // A few batches per reader: enough to keep the consumer fed, few enough
-  // to bound memory when the sink is the slow side.
-  BoundedQueue<FileBatch<Record>> queue(concurrency * 4 + 4);
+  // to bound memory when the sink is the slow side (a batch is a file's
+  // records, or kEventsPerBatch events of a large event file).
+  BoundedQueue<FileBatch<Record>> queue(concurrency * 2 + 2);
   std::exception_ptr producer_error;
   std::thread producer([&] {
     try {
       fs.read_many(files, concurrency, [&](size_t index, io::Bytes bytes) {
         thread_local Reader reader;
-        FileBatch<Record> batch;
-        batch.bytes = bytes.size();
+        uint64_t stored_bytes = bytes.size();
         const std::string& source = files[index].path;
-        io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
-        reader.read(text, source, batch.records, batch.rejects);
-        if (!queue.push(std::move(batch))) throw Cancelled{};
+        if constexpr (std::is_same_v<Reader, json::EventReader>) {
+          // Event files are handed on in chunks, so that a large file costs
+          // memory for a chunk, not for all its records at once.
+          io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
+          std::optional<FileBatch<Record>> pending;
+          reader.read_in_chunks(text, source, kEventsPerBatch, [&](auto& records, auto& rejects) {
+            if (pending && !queue.push(std::move(*pending))) throw Cancelled{};
+            pending.emplace();
+            pending->records = std::move(records);
+            pending->rejects = std::move(rejects);
+            pending->ends_file = false;
+          });
+          pending->ends_file = true;
+          pending->bytes = stored_bytes;
+          if (!queue.push(std::move(*pending))) throw Cancelled{};
+        } else {
+          FileBatch<Record> batch;
+          batch.bytes = stored_bytes;
+          {
+            // The file's bytes go before the wait for a place in the queue.
+            io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
+            reader.read(text, source, batch.records, batch.rejects);
+          }
+          if (!queue.push(std::move(batch))) throw Cancelled{};
+        }
       });
     } catch (const Cancelled&) {
     } catch (...) {
@@ -43,7 +71,7 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
   ExtractStats stats;
   try {
     while (auto batch = queue.pop()) {
-      stats.files += 1;
+      if (batch->ends_file) stats.files += 1;
       stats.bytes += batch->bytes;
       stats.records += batch->records.size();
       stats.rejects += batch->rejects.size();

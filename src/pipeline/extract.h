@@ -19,7 +19,8 @@ template <typename Record>
 struct FileBatch {
   std::vector<Record> records;
   model::Rejects rejects;
-  uint64_t bytes = 0;  // as stored (before gunzip)
+  uint64_t bytes = 0;  // as stored (before gunzip); on the file's last batch
+  bool ends_file = true;  // a large file comes as several batches
 };
 
 struct ExtractStats {

@@ -97,6 +97,26 @@ TEST(EventReader, CrlfBlankLinesAndNoFinalNewline) {
   EXPECT_EQ(got.records[2].ts, 3);
 }
 
+TEST(EventReader, ChunksHoldEveryRecordAndKeepTheFilesLineNumbers) {
+  std::string text;
+  for (int line_idx = 1; line_idx <= 10; ++line_idx) {
+    text += line_idx == 7 ? "{not json\n" : "{\"ts\":" + std::to_string(line_idx) + "}\n";
+  }
+  EventReader reader;
+  std::vector<size_t> chunk_sizes;
+  std::vector<int64_t> timestamps;
+  Rejects rejects;
+  reader.read_in_chunks(io::Bytes::copy_of(text), "log_data/e.json", 4, [&](auto& records, auto& chunk_rejects) {
+    chunk_sizes.push_back(records.size());
+    for (const auto& record : records) timestamps.push_back(*record.ts);
+    for (auto& reject : chunk_rejects) rejects.push_back(reject);
+  });
+  EXPECT_EQ(chunk_sizes, (std::vector<size_t>{4, 4, 1}));
+  EXPECT_EQ(timestamps, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 8, 9, 10}));
+  ASSERT_EQ(rejects.size(), 1u);
+  EXPECT_EQ(rejects[0].line, 7u);
+}
+
 TEST(EventReader, UnknownKeysAreIgnored) {
   Events got = read_events(R"({"ts":5,"extra":{"nested":[1,2,{"x":null}]},"more":true})");
   ASSERT_EQ(got.records.size(), 1u);
