@@ -13,6 +13,8 @@ namespace sparkify::pipeline {
 struct LakeSink::State {
   transform::StarBuilder star;
   std::unique_ptr<lake::LakeTransaction> transaction;
+  // The songs and artists tables, written while the events stream in.
+  std::future<void> song_tables;
 };
 
 const std::vector<std::string>& lake_tables() {
@@ -32,7 +34,22 @@ std::string LakeSink::name() const { return "lake " + options_.root; }
 void LakeSink::begin() { state_->transaction = std::make_unique<lake::LakeTransaction>(*fs_, options_.root); }
 
 void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) { state_->star.add_songs(songs); }
-void LakeSink::end_songs() { state_->star.finish_songs(); }
+void LakeSink::end_songs() {
+  state_->star.finish_songs();
+  // songs and artists are final once the songs are in, and songs is the
+  // lake's slowest table (a partition file per artist and year, bound by
+  // the file system's file creation more than by the CPU): it is written
+  // now, beside the events' extract, rather than after it. The builder
+  // leaves songs() and artists() untouched from here on.
+  const auto& star = state_->star;
+  const auto& transaction = *state_->transaction;
+  io::FileSystem& fs = *fs_;
+  size_t song_threads = options_.threads > 1 ? options_.threads - 1 : 1;
+  state_->song_tables = std::async(std::launch::async, [&star, &transaction, &fs, this, song_threads] {
+    write_songs_table(star, fs, transaction.staged_table_dir("songs"), options_.parquet, song_threads);
+    write_artists_table(star, fs, transaction.staged_table_dir("artists"), options_.parquet);
+  });
+}
 void LakeSink::write_events(const std::vector<model::EventRecord>& events) { state_->star.add_events(events); }
 
 void LakeSink::end_events() {}
@@ -47,24 +64,16 @@ model::TableCounts LakeSink::prepare(RunSummary& summary) {
   const auto& transaction = *state_->transaction;
   const auto& parquet = options_.parquet;
   io::FileSystem& fs = *fs_;
-  // songs (tens of thousands of one-row partition files, bound by the file
-  // system's inode and folder creation more than by the CPU) gets every
-  // thread but one; the other tables share a thread, biggest first.
-  size_t song_threads = options_.threads > 1 ? options_.threads - 1 : 1;
-  auto songs = std::async(std::launch::async, [&] {
-    return write_songs_table(star, fs, transaction.staged_table_dir("songs"), parquet, song_threads);
-  });
   std::exception_ptr error;
   try {
     write_songplays_table(star, fs, transaction.staged_table_dir("songplays"), parquet);
     write_time_table(star, fs, transaction.staged_table_dir("time"), parquet);
     write_users_table(star, fs, transaction.staged_table_dir("users"), parquet);
-    write_artists_table(star, fs, transaction.staged_table_dir("artists"), parquet);
   } catch (...) {
     error = std::current_exception();
   }
   try {
-    songs.get();
+    if (state_->song_tables.valid()) state_->song_tables.get();
   } catch (...) {
     if (!error) error = std::current_exception();
   }
@@ -78,7 +87,10 @@ void LakeSink::commit(RunSummary& summary) {
 }
 
 void LakeSink::abort() noexcept {
-  if (state_ && state_->transaction) state_->transaction->abort();
+  if (!state_) return;
+  // The song tables' writer must be done before its staging folder goes.
+  if (state_->song_tables.valid()) state_->song_tables.wait();
+  if (state_->transaction) state_->transaction->abort();
 }
 
 }  // namespace sparkify::pipeline

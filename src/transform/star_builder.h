@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,7 +79,9 @@ class StarBuilder {
   // (title, artist_name, duration) → the song with the smallest song_id.
   std::unique_ptr<std::unordered_map<MatchKey, Match, MatchKeyHash>> matches_;
   std::unique_ptr<std::unordered_map<int32_t, UserLatest>> latest_by_user_;
-  std::vector<Play> plays_;
+  // A deque: it grows without the copy a vector makes when it doubles,
+  // which at ten million plays would hold both copies at the peak.
+  std::deque<Play> plays_;
   // level, song, artist, location, user agent of events, and the titles
   // and artist names of songs: one pool, so a match compares ids.
   StringPool text_;
