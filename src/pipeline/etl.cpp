@@ -1,6 +1,8 @@
 #include "pipeline/etl.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <future>
 
 #include "model/error.h"
 #include "pipeline/extract.h"
@@ -64,29 +66,65 @@ RunSummary run_etl(const config::Settings& settings, FileSystems& file_systems,
   model::Rejects rejects;
   try {
     for (auto& sink : sinks) sink->begin();
-    {
-      PhaseTimer timer(summary, "songs");
-      auto stats = extract_songs(*song_fs, song_files, file_systems.read_concurrency(settings.song_data),
-                                 [&](FileBatch<model::SongRecord>& batch) {
-                                   for (auto& sink : sinks) sink->write_songs(batch.records);
-                                   std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(rejects));
-                                 });
-      for (auto& sink : sinks) sink->end_songs();
+    auto take_songs = [&](FileBatch<model::SongRecord>& batch) {
+      for (auto& sink : sinks) sink->write_songs(batch.records);
+      std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(rejects));
+    };
+    auto take_events = [&](FileBatch<model::EventRecord>& batch) {
+      for (auto& sink : sinks) sink->write_events(batch.records);
+      std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(rejects));
+    };
+    auto count_songs = [&](const ExtractStats& stats) {
       summary.song_files = stats.files;
       summary.input_bytes += stats.bytes;
       summary.songs_read = stats.records;
-    }
-    {
-      PhaseTimer timer(summary, "events");
-      auto stats = extract_events(*log_fs, event_files, file_systems.read_concurrency(settings.log_data),
-                                  [&](FileBatch<model::EventRecord>& batch) {
-                                    for (auto& sink : sinks) sink->write_events(batch.records);
-                                    std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(rejects));
-                                  });
-      for (auto& sink : sinks) sink->end_events();
+    };
+    auto count_events = [&](const ExtractStats& stats) {
       summary.event_files = stats.files;
       summary.input_bytes += stats.bytes;
       summary.events_read = stats.records;
+    };
+    bool songs_first = std::any_of(sinks.begin(), sinks.end(),
+                                   [](const auto& sink) { return sink->needs_songs_before_events(); });
+    if (songs_first) {
+      {
+        PhaseTimer timer(summary, "songs");
+        count_songs(extract_songs(*song_fs, song_files, file_systems.read_concurrency(settings.song_data), take_songs));
+        for (auto& sink : sinks) sink->end_songs();
+      }
+      {
+        PhaseTimer timer(summary, "events");
+        count_events(
+            extract_events(*log_fs, event_files, file_systems.read_concurrency(settings.log_data), take_events));
+        for (auto& sink : sinks) sink->end_events();
+      }
+    } else {
+      // Many small song files cost system calls, not bandwidth; reading
+      // them while the events load keeps the warehouse's ingest busy
+      // instead of idle. Their records wait in memory (songs are few next
+      // to events) and are handed over after the events.
+      std::vector<FileBatch<model::SongRecord>> song_batches;
+      auto songs_read = std::async(std::launch::async, [&] {
+        return extract_songs(*song_fs, song_files, file_systems.read_concurrency(settings.song_data),
+                             [&](FileBatch<model::SongRecord>& batch) { song_batches.push_back(std::move(batch)); });
+      });
+      std::exception_ptr events_error;
+      {
+        PhaseTimer timer(summary, "events");
+        try {
+          count_events(
+              extract_events(*log_fs, event_files, file_systems.read_concurrency(settings.log_data), take_events));
+          for (auto& sink : sinks) sink->end_events();
+        } catch (...) {
+          events_error = std::current_exception();
+        }
+      }
+      PhaseTimer timer(summary, "songs");
+      ExtractStats song_stats = songs_read.get();  // waits even when the events failed
+      if (events_error) std::rethrow_exception(events_error);
+      count_songs(song_stats);
+      for (auto& batch : song_batches) take_songs(batch);
+      for (auto& sink : sinks) sink->end_songs();
     }
     summary.rejects = rejects.size();
     if (!rejects.empty()) {

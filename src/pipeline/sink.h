@@ -21,6 +21,10 @@ class Sink {
   virtual ~Sink() = default;
   virtual std::string name() const = 0;  // for logs; never a secret
   virtual void begin() = 0;
+  // Whether every song must arrive (end_songs) before the first event. When
+  // no sink needs that, the run reads the song files while the events
+  // stream in, and hands the songs over after them.
+  virtual bool needs_songs_before_events() const { return true; }
   virtual void write_songs(const std::vector<model::SongRecord>& songs) = 0;
   virtual void end_songs() = 0;
   virtual void write_events(const std::vector<model::EventRecord>& events) = 0;

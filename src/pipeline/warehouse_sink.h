@@ -14,6 +14,8 @@ class WarehouseSink final : public Sink {
   explicit WarehouseSink(std::unique_ptr<warehouse::Warehouse> warehouse);
   std::string name() const override;
   void begin() override;
+  // Staging tables are independent: either may be copied first.
+  bool needs_songs_before_events() const override { return false; }
   void write_songs(const std::vector<model::SongRecord>& songs) override;
   void end_songs() override;
   void write_events(const std::vector<model::EventRecord>& events) override;
