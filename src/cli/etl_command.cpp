@@ -48,6 +48,12 @@ void add_etl_command(CLI::App& app, Action& run) {
   command->add_flag_function(
       "--no-sign-request", [flags](int64_t count) { flags->no_sign_request = count > 0; },
       "read public buckets anonymously (no credentials)");
+  command->add_option_function<int>(
+      "--s3-connections", [flags](int v) { flags->s3_connections = v; },
+      "S3 requests in flight at once, each on its own kept-alive connection (default 64: many small files)");
+  command->add_option_function<int>(
+      "--s3-max-attempts", [flags](int v) { flags->s3_max_attempts = v; },
+      "attempts per S3 request, the first included, before the run fails (default 3, as the AWS SDKs)");
   auto report_path = std::make_shared<std::string>();
   command->add_option("--report", *report_path, "also write the run summary as JSON to this file");
   command->callback([&run, flags, report_path] {

@@ -27,6 +27,8 @@ struct Flags {
   std::optional<std::string> s3_endpoint;
   std::optional<std::string> aws_profile;
   bool no_sign_request = false;
+  std::optional<int> s3_connections;
+  std::optional<int> s3_max_attempts;
 };
 
 // What dwh.cfg contributes.
@@ -60,6 +62,8 @@ struct Settings {
   std::optional<std::string> s3_endpoint;
   std::optional<std::string> aws_profile;
   bool no_sign_request = false;
+  int s3_connections = 0;   // requests in flight at once; 0: the client's default
+  int s3_max_attempts = 0;  // attempts per request, the first included; 0: the default
 };
 
 // Merges flags over the file. With neither a target nor a lake anywhere,
