@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <iterator>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <type_traits>
@@ -20,6 +22,10 @@ struct Cancelled {};
 // Events per batch of a large event file: ~20 MB of records.
 constexpr size_t kEventsPerBatch = 32768;
 
+// Small files gathered into one batch: a batch per song file would cost a
+// thread wake-up per file, more than the file's parse.
+constexpr uint64_t kFilesPerBatch = 256;
+
 template <typename Record, typename Reader>
 ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
                      const std::function<void(FileBatch<Record>&)>& consume) {
@@ -28,6 +34,9 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
   // to bound memory when the sink is the slow side (a batch is a file's
   // records, or kEventsPerBatch events of a large event file).
   BoundedQueue<FileBatch<Record>> queue(concurrency * 2 + 2);
+  std::mutex gathered_mutex;
+  FileBatch<Record> gathered;  // whole small files, not yet handed on
+  gathered.files_ended = 0;
   std::exception_ptr producer_error;
   std::thread producer([&] {
     try {
@@ -45,22 +54,35 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
             pending.emplace();
             pending->records = std::move(records);
             pending->rejects = std::move(rejects);
-            pending->ends_file = false;
+            pending->files_ended = 0;
           });
-          pending->ends_file = true;
+          pending->files_ended = 1;
           pending->bytes = stored_bytes;
           if (!queue.push(std::move(*pending))) throw Cancelled{};
         } else {
           FileBatch<Record> batch;
-          batch.bytes = stored_bytes;
           {
             // The file's bytes go before the wait for a place in the queue.
             io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
             reader.read(text, source, batch.records, batch.rejects);
           }
-          if (!queue.push(std::move(batch))) throw Cancelled{};
+          std::optional<FileBatch<Record>> full;
+          {
+            std::lock_guard lock(gathered_mutex);
+            std::move(batch.records.begin(), batch.records.end(), std::back_inserter(gathered.records));
+            std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(gathered.rejects));
+            gathered.bytes += stored_bytes;
+            if (++gathered.files_ended >= kFilesPerBatch) {
+              full.emplace(std::move(gathered));
+              gathered = FileBatch<Record>{};
+              gathered.files_ended = 0;
+            }
+          }
+          if (full && !queue.push(std::move(*full))) throw Cancelled{};
         }
       });
+      // Every reader has returned: what is gathered is the last batch.
+      if (gathered.files_ended > 0 && !queue.push(std::move(gathered))) throw Cancelled{};
     } catch (const Cancelled&) {
     } catch (...) {
       producer_error = std::current_exception();
@@ -71,7 +93,7 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
   ExtractStats stats;
   try {
     while (auto batch = queue.pop()) {
-      if (batch->ends_file) stats.files += 1;
+      stats.files += batch->files_ended;
       stats.bytes += batch->bytes;
       stats.records += batch->records.size();
       stats.rejects += batch->rejects.size();

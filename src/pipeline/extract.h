@@ -1,7 +1,8 @@
 // Extract: reads source files through a FileSystem and parses them on
-// several threads, handing each file's records to a consumer that runs on
-// the calling thread, one file at a time, in completion order (sinks need
-// not be thread-safe, and none depends on file order).
+// several threads, handing the records to a consumer that runs on the
+// calling thread, one batch at a time, in completion order (sinks need not
+// be thread-safe, and none depends on file order). A batch holds several
+// whole small files, or a chunk of a large one.
 #pragma once
 
 #include <cstdint>
@@ -19,8 +20,8 @@ template <typename Record>
 struct FileBatch {
   std::vector<Record> records;
   model::Rejects rejects;
-  uint64_t bytes = 0;  // as stored (before gunzip); on the file's last batch
-  bool ends_file = true;  // a large file comes as several batches
+  uint64_t bytes = 0;         // as stored (before gunzip), of the files it ends
+  uint64_t files_ended = 1;   // files whose last records it holds
 };
 
 struct ExtractStats {
