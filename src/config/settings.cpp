@@ -100,10 +100,10 @@ Settings resolve_etl_settings(const Flags& flags) {
   settings.s3_endpoint = flags.s3_endpoint;
   settings.aws_profile = flags.aws_profile;
   settings.no_sign_request = flags.no_sign_request;
+  if (flags.s3_connections && *flags.s3_connections < 1) throw UsageError("--s3-connections must be 1 or more");
   settings.s3_connections = flags.s3_connections.value_or(0);
-  if (settings.s3_connections < 0) throw UsageError("--s3-connections must be 1 or more");
+  if (flags.s3_max_attempts && *flags.s3_max_attempts < 1) throw UsageError("--s3-max-attempts must be 1 or more");
   settings.s3_max_attempts = flags.s3_max_attempts.value_or(0);
-  if (settings.s3_max_attempts < 0) throw UsageError("--s3-max-attempts must be 1 or more");
   return settings;
 }
 

@@ -63,7 +63,7 @@ struct Settings {
   std::optional<std::string> aws_profile;
   bool no_sign_request = false;
   int s3_connections = 0;   // requests in flight at once; 0: the client's default
-  int s3_max_attempts = 0;  // attempts per request, the first included; 0: the default
+  int s3_max_attempts = 0;  // attempts per request, the first included; 0: AWS_MAX_ATTEMPTS, ~/.aws/config or 3
 };
 
 // Merges flags over the file. With neither a target nor a lake anywhere,

@@ -20,9 +20,9 @@ std::shared_ptr<io::FileSystem> FileSystems::for_path(const std::string& path) {
     overrides.secret_access_key = settings_.aws_secret;
     overrides.profile = settings_.aws_profile;
     overrides.no_sign_request = settings_.no_sign_request;
+    if (settings_.s3_max_attempts > 0) overrides.max_attempts = settings_.s3_max_attempts;
     io::S3Options options = io::resolve_s3_options(overrides, io::process_getenv, io::process_home());
     if (settings_.s3_connections > 0) options.max_connections = static_cast<size_t>(settings_.s3_connections);
-    if (settings_.s3_max_attempts > 0) options.max_attempts = settings_.s3_max_attempts;
     s3_description_ = io::describe_s3_options(options);
     s3_ = std::make_shared<io::S3FileSystem>(std::move(options));
   }

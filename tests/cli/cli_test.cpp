@@ -42,6 +42,8 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run_cli("etl --song-data a --log-data b --compression lz4").status, 2);
   EXPECT_EQ(run_cli("etl --song-data a --log-data b --s3-connections -1").status, 2);
   EXPECT_EQ(run_cli("etl --song-data a --log-data b --s3-max-attempts -2").status, 2);
+  EXPECT_EQ(run_cli("etl --song-data a --log-data b --s3-connections 0").status, 2);
+  EXPECT_EQ(run_cli("etl --song-data a --log-data b --s3-max-attempts 0").status, 2);
   EXPECT_EQ(run_cli("create-tables").status, 2) << "no target anywhere";
 }
 

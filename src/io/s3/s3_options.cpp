@@ -1,5 +1,7 @@
 #include "io/s3/s3_options.h"
 
+#include <charconv>
+
 #include <pwd.h>
 #include <unistd.h>
 
@@ -113,6 +115,16 @@ std::string validated_endpoint(const std::string& endpoint, const std::string& s
   return out;
 }
 
+// A count of attempts as the AWS CLI takes it: a whole number, 1 or more.
+int attempts_from(const std::string& text, const std::string& source) {
+  int value = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < 1) {
+    throw UsageError("max attempts '" + text + "' (from " + source + ") must be a whole number, 1 or more");
+  }
+  return value;
+}
+
 }  // namespace
 
 S3Options resolve_s3_options(const S3Overrides& explicit_values,
@@ -192,6 +204,15 @@ S3Options resolve_s3_options(const S3Overrides& explicit_values,
   } else if (auto style = value_in(config_profile, "s3.addressing_style")) {
     if (*style == "path") options.path_style = true;
     if (*style == "virtual") options.path_style = false;
+  }
+
+  // Attempts per request.
+  if (explicit_values.max_attempts) {
+    options.max_attempts = attempts_from(std::to_string(*explicit_values.max_attempts), "the command line");
+  } else if (auto env_attempts = env("AWS_MAX_ATTEMPTS")) {
+    options.max_attempts = attempts_from(*env_attempts, "AWS_MAX_ATTEMPTS");
+  } else if (auto profile_attempts = value_in(config_profile, "max_attempts")) {
+    options.max_attempts = attempts_from(*profile_attempts, config_path);
   }
 
   // Credentials.

@@ -66,6 +66,7 @@ struct S3Overrides {
   std::optional<std::string> secret_access_key;
   std::optional<std::string> session_token;
   std::optional<std::string> profile;
+  std::optional<int> max_attempts;
   bool no_sign_request = false;
 };
 
@@ -84,6 +85,8 @@ struct S3Overrides {
 //   endpoint: explicit; AWS_ENDPOINT_URL_S3; AWS_ENDPOINT_URL; the profile's
 //     `s3 = endpoint_url`, its `services` section, its `endpoint_url`; none
 //     (AWS). AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true skips all but explicit.
+//   max_attempts: explicit; AWS_MAX_ATTEMPTS; the profile's `max_attempts`;
+//     3. Each must be a whole number of at least 1.
 //   path_style: explicit; the profile's `s3 = addressing_style`; true with a
 //     custom endpoint, false for AWS.
 // `getenv` answers for the environment (nullopt or "" for unset) and `home`

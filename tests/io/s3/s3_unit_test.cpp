@@ -225,6 +225,22 @@ TEST_F(S3OptionsTest, EndpointOrderAndNestedS3Settings) {
   EXPECT_EQ(resolve().endpoint, "");
 }
 
+TEST_F(S3OptionsTest, MaxAttemptsFromFlagEnvironmentOrProfile) {
+  write_credentials("[default]\naws_access_key_id = A\naws_secret_access_key = secretvalue\n");
+  write_config("[default]\nmax_attempts = 5\n");
+  EXPECT_EQ(resolve().max_attempts, 5);
+  env_.set("AWS_MAX_ATTEMPTS", "7");
+  EXPECT_EQ(resolve().max_attempts, 7);
+  S3Overrides overrides;
+  overrides.max_attempts = 2;
+  EXPECT_EQ(resolve(overrides).max_attempts, 2);
+  env_.set("AWS_MAX_ATTEMPTS", "0");
+  std::string message = usage_error();
+  EXPECT_NE(message.find("AWS_MAX_ATTEMPTS"), std::string::npos) << message;
+  env_.set("AWS_MAX_ATTEMPTS", "three");
+  EXPECT_NE(usage_error().find("'three'"), std::string::npos);
+}
+
 TEST_F(S3OptionsTest, ServicesSectionGivesTheEndpoint) {
   write_credentials("[default]\naws_access_key_id = A\naws_secret_access_key = secretvalue\n");
   write_config("[default]\nservices = local\n\n[services local]\ns3 =\n  endpoint_url = http://127.0.0.1:4568\n");
