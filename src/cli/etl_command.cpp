@@ -53,7 +53,7 @@ void add_etl_command(CLI::App& app, Action& run) {
       "S3 requests in flight at once, each on its own kept-alive connection (default 64: many small files)");
   command->add_option_function<int>(
       "--s3-max-attempts", [flags](int v) { flags->s3_max_attempts = v; },
-      "attempts per S3 request, the first included, before the run fails (default 3, as the AWS SDKs)");
+      "attempts per S3 request, the first included, before the run fails (default: AWS_MAX_ATTEMPTS, the profile's max_attempts, or 3)");
   auto report_path = std::make_shared<std::string>();
   command->add_option("--report", *report_path, "also write the run summary as JSON to this file");
   command->callback([&run, flags, report_path] {
