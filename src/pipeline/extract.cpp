@@ -10,7 +10,7 @@
 
 #include "io/gzip.h"
 #include "json/readers.h"
-#include "pipeline/bounded_queue.h"
+#include "io/bounded_queue.h"
 
 namespace sparkify::pipeline {
 namespace {
@@ -33,7 +33,7 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
   // A few batches per reader: enough to keep the consumer fed, few enough
   // to bound memory when the sink is the slow side (a batch is a file's
   // records, or kEventsPerBatch events of a large event file).
-  BoundedQueue<FileBatch<Record>> queue(concurrency * 2 + 2);
+  io::BoundedQueue<FileBatch<Record>> queue(concurrency * 2 + 2);
   std::mutex gathered_mutex;
   FileBatch<Record> gathered;  // whole small files, not yet handed on
   gathered.files_ended = 0;

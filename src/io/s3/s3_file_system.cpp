@@ -1,13 +1,13 @@
 #include "io/s3/s3_file_system.h"
 
 #include <algorithm>
-#include <condition_variable>
-#include <deque>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <unordered_set>
+#include <utility>
 
+#include "io/bounded_queue.h"
 #include "io/s3/s3_client_internal.h"
 #include "model/error.h"
 
@@ -230,61 +230,6 @@ void delete_keys(Client& client, const std::string& bucket, const std::vector<st
       });
 }
 
-// Downloaded files on their way from the transfer loop to the on_file
-// threads; push() blocks while too many files or bytes wait.
-class FileQueue {
- public:
-  explicit FileQueue(size_t max_files) : max_files_(max_files) {}
-
-  void push(size_t index, Bytes bytes) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] {
-      return cancelled_ || items_.empty() || (items_.size() < max_files_ && bytes_ + bytes.size() <= kMaxQueuedBytes);
-    });
-    if (cancelled_) return;
-    bytes_ += bytes.size();
-    items_.emplace_back(index, std::move(bytes));
-    not_empty_.notify_one();
-  }
-
-  // False once the queue is closed and empty, or cancelled.
-  bool pop(size_t& index, Bytes& bytes) {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return cancelled_ || closed_ || !items_.empty(); });
-    if (cancelled_ || items_.empty()) return false;
-    index = items_.front().first;
-    bytes = std::move(items_.front().second);
-    items_.pop_front();
-    bytes_ -= bytes.size();
-    not_full_.notify_one();
-    return true;
-  }
-
-  void close() {
-    std::lock_guard lock(mutex_);
-    closed_ = true;
-    not_empty_.notify_all();
-  }
-
-  void cancel() {
-    std::lock_guard lock(mutex_);
-    cancelled_ = true;
-    items_.clear();
-    not_full_.notify_all();
-    not_empty_.notify_all();
-  }
-
- private:
-  const size_t max_files_;
-  std::mutex mutex_;
-  std::condition_variable not_full_;
-  std::condition_variable not_empty_;
-  std::deque<std::pair<size_t, Bytes>> items_;  // GUARDED_BY(mutex_)
-  size_t bytes_ = 0;                            // GUARDED_BY(mutex_)
-  bool closed_ = false;                         // GUARDED_BY(mutex_)
-  bool cancelled_ = false;                      // GUARDED_BY(mutex_)
-};
-
 // Writes one object: a single PUT, or a multipart upload once the data
 // outgrows the threshold.
 class S3OutputStream final : public OutputStream {
@@ -478,7 +423,11 @@ void S3FileSystem::read_many(const std::vector<FileEntry>& files, size_t concurr
   for (const auto& file : files) uris.push_back(object_uri(file.path));
 
   const size_t thread_count = std::max<size_t>(1, std::min(concurrency, files.size()));
-  FileQueue queue(kQueuedFilesPerThread * thread_count);
+  // Downloaded files on their way from the transfer loop to the on_file
+  // threads; the transfer loop waits while too many files or bytes wait.
+  using Downloaded = std::pair<size_t, Bytes>;
+  BoundedQueue<Downloaded> queue(kQueuedFilesPerThread * thread_count, kMaxQueuedBytes,
+                                 [](const Downloaded& file) { return file.second.size(); });
   std::atomic<bool> cancel{false};
   std::mutex error_mutex;
   std::exception_ptr first_error;  // GUARDED_BY(error_mutex)
@@ -497,11 +446,9 @@ void S3FileSystem::read_many(const std::vector<FileEntry>& files, size_t concurr
   threads.reserve(thread_count);
   for (size_t thread_idx = 0; thread_idx < thread_count; ++thread_idx) {
     threads.emplace_back([&] {
-      size_t index = 0;
-      Bytes bytes;
-      while (queue.pop(index, bytes)) {
+      while (auto file = queue.pop()) {
         try {
-          on_file(index, std::move(bytes));
+          on_file(file->first, std::move(file->second));
         } catch (...) {
           record_error();
           return;
@@ -514,7 +461,7 @@ void S3FileSystem::read_many(const std::vector<FileEntry>& files, size_t concurr
         files.size(), [&](size_t index) { return get_request(uris[index]); },
         [&](size_t index, Response response) {
           if (!response.ok()) fail(client_->options(), "read", uris[index], response);
-          queue.push(index, std::move(response.body));
+          queue.push(Downloaded{index, std::move(response.body)});
         },
         &cancel);
   } catch (...) {
