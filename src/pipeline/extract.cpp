@@ -8,9 +8,9 @@
 #include <thread>
 #include <type_traits>
 
+#include "io/bounded_queue.h"
 #include "io/gzip.h"
 #include "json/readers.h"
-#include "io/bounded_queue.h"
 
 namespace sparkify::pipeline {
 namespace {
@@ -31,8 +31,8 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
                      const std::function<void(FileBatch<Record>&)>& consume) {
   if (concurrency == 0) concurrency = std::max(1u, std::thread::hardware_concurrency());
   // A few batches per reader: enough to keep the consumer fed, few enough
-  // to bound memory when the sink is the slow side (a batch is a file's
-  // records, or kEventsPerBatch events of a large event file).
+  // to bound memory when the sink is the slow side (a batch is up to
+  // kFilesPerBatch small files, or kEventsPerBatch events of a large file).
   io::BoundedQueue<FileBatch<Record>> queue(concurrency * 2 + 2);
   std::mutex gathered_mutex;
   FileBatch<Record> gathered;  // whole small files, not yet handed on

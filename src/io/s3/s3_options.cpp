@@ -208,7 +208,8 @@ S3Options resolve_s3_options(const S3Overrides& explicit_values,
 
   // Attempts per request.
   if (explicit_values.max_attempts) {
-    options.max_attempts = attempts_from(std::to_string(*explicit_values.max_attempts), "the command line");
+    if (*explicit_values.max_attempts < 1) throw UsageError("max attempts must be 1 or more");
+    options.max_attempts = *explicit_values.max_attempts;
   } else if (auto env_attempts = env("AWS_MAX_ATTEMPTS")) {
     options.max_attempts = attempts_from(*env_attempts, "AWS_MAX_ATTEMPTS");
   } else if (auto profile_attempts = value_in(config_profile, "max_attempts")) {
