@@ -313,9 +313,14 @@ void read_lines(od::parser& parser, const io::Bytes& bytes, const std::string& s
   const char* readable_end = bytes.data() + bytes.size() + io::Bytes::kPadding;
   std::string field;
   std::string reason;
-  // Room for the file's records at a guess of 256 bytes a line, so that a
-  // large file's vector is not regrown (and its records moved) many times.
-  records.reserve(records.size() + std::min(chunk_records, bytes.size() / 256 + 1));
+  // Room for the records of `bytes_left` bytes (at a guess of 256 bytes a
+  // line, and no more than a chunk), so that a large file's vector is not
+  // regrown (and its records moved) many times.
+  auto make_room = [&](size_t bytes_left) {
+    records.reserve(records.size() + std::min(chunk_records, bytes_left / 256 + 1));
+  };
+  const char* end = bytes.data() + bytes.size();
+  make_room(bytes.size());
   for_each_line(bytes, [&](uint64_t line_number, std::string_view line) {
     // Parsed in place; taken back out if the line is rejected.
     Record& record = records.emplace_back();
@@ -326,7 +331,10 @@ void read_lines(od::parser& parser, const io::Bytes& bytes, const std::string& s
       records.pop_back();
       rejects.push_back(make_reject(source, line_number, field, reason, line));
     }
-    if (records.size() >= chunk_records) on_full();
+    if (records.size() >= chunk_records) {
+      on_full();  // takes the records, and their room, away
+      make_room(static_cast<size_t>(end - (line.data() + line.size())));
+    }
   });
 }
 
