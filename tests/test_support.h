@@ -44,6 +44,14 @@ inline std::string read_text(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// Files of a lake's own bookkeeping whose content changes from run to run
+// without changing what readers see: the writer lock (it names its holder)
+// and each table's load id. Comparisons of lakes leave them out.
+inline bool is_lake_bookkeeping(const std::filesystem::path& path) {
+  std::string name = path.filename().string();
+  return name == "_sparkify.lock" || name == ".sparkify-load";
+}
+
 // The real extract at ../shared/data/sparkify-sample beside the checkout, or
 // SPARKIFY_SAMPLE when set; empty when neither exists.
 inline std::string sample_dir() {

@@ -1,6 +1,8 @@
 // The subcommands. Each add_* registers its flags on `app` and sets `run`
 // to the action, which returns the process exit status:
-// 0 success, 1 the data or the load failed, 2 usage or configuration error.
+// 0 success; 1 the data or the load failed and nothing changed anywhere;
+// 2 a usage or configuration error, found before any work; 3 the load was
+// committed in part (the message says what, and the next run completes it).
 #pragma once
 
 #include <CLI/CLI.hpp>

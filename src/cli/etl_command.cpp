@@ -1,4 +1,3 @@
-#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -6,6 +5,7 @@
 #include "config/settings.h"
 #include "model/error.h"
 #include "pipeline/etl.h"
+#include "pipeline/output_files.h"
 
 namespace sparkify::cli {
 
@@ -54,19 +54,52 @@ void add_etl_command(CLI::App& app, Action& run) {
   command->add_option_function<int>(
       "--s3-max-attempts", [flags](int v) { flags->s3_max_attempts = v; },
       "attempts per S3 request, the first included, before the run fails (default: AWS_MAX_ATTEMPTS, the profile's max_attempts, or 3)");
+  command->add_flag_function(
+      "--allow-empty-input", [flags](int64_t count) { flags->allow_empty_input = count > 0; },
+      "accept a source with no file, or whose files hold no record of its kind (without it, that fails the run: "
+      "it is what swapped --song-data and --log-data look like)");
   auto report_path = std::make_shared<std::string>();
-  command->add_option("--report", *report_path, "also write the run summary as JSON to this file");
+  command->add_option("--report", *report_path,
+                      "also write the run report as JSON to this file, at the end of every run, failed ones too "
+                      "(status, error, what was committed)");
   command->callback([&run, flags, report_path] {
     run = [flags, report_path] {
-      config::Settings settings = config::resolve_etl_settings(*flags);
-      pipeline::FileSystems file_systems(settings);
-      auto sinks = pipeline::make_sinks(settings, file_systems);
-      pipeline::RunSummary summary = pipeline::run_etl(settings, file_systems, sinks, std::cerr);
+      // A report that cannot be written must fail the run before any work,
+      // not after the commit.
+      if (!report_path->empty()) pipeline::check_output_path(*report_path, "run report");
+      pipeline::RunSummary summary;
+      auto write_report = [&] {
+        if (!report_path->empty()) {
+          pipeline::write_file_atomically(*report_path, pipeline::summary_json(summary), "run report");
+        }
+      };
+      auto report_failure = [&](const char* status, const std::exception& error) {
+        summary.status = status;
+        summary.error = error.what();
+        try {
+          write_report();
+        } catch (const std::exception& report_error) {
+          std::cerr << "sparkify: " << report_error.what() << "\n";
+        }
+      };
+      try {
+        config::Settings settings = config::resolve_etl_settings(*flags);
+        pipeline::FileSystems file_systems(settings);
+        auto sinks = pipeline::make_sinks(settings, file_systems);
+        pipeline::run_etl(settings, file_systems, sinks, std::cerr, summary);
+      } catch (const IncompleteCommitError& error) {
+        report_failure("incomplete", error);
+        throw;
+      } catch (const std::exception& error) {
+        report_failure("failed", error);
+        throw;
+      }
+      summary.status = "succeeded";
       std::cout << pipeline::format_summary(summary);
-      if (!report_path->empty()) {
-        std::ofstream report(*report_path);
-        report << pipeline::summary_json(summary);
-        if (!report) throw IoError("cannot write the run report " + *report_path);
+      try {
+        write_report();
+      } catch (const std::exception& error) {
+        throw IncompleteCommitError(std::string("everything was committed, but ") + error.what());
       }
       return 0;
     };

@@ -32,6 +32,9 @@ int main(int argc, char** argv) {
   } catch (const sparkify::UsageError& error) {
     std::cerr << "sparkify: " << error.what() << "\n";
     return 2;
+  } catch (const sparkify::IncompleteCommitError& error) {
+    std::cerr << "sparkify: " << error.what() << "\n";
+    return 3;
   } catch (const sparkify::JobError& error) {
     std::cerr << "sparkify: " << error.what() << "\n";
     return 1;

@@ -104,6 +104,7 @@ Settings resolve_etl_settings(const Flags& flags) {
   settings.s3_connections = flags.s3_connections.value_or(0);
   if (flags.s3_max_attempts && *flags.s3_max_attempts < 1) throw UsageError("--s3-max-attempts must be 1 or more");
   settings.s3_max_attempts = flags.s3_max_attempts.value_or(0);
+  settings.allow_empty_input = flags.allow_empty_input;
   return settings;
 }
 

@@ -29,6 +29,7 @@ struct Flags {
   bool no_sign_request = false;
   std::optional<int> s3_connections;
   std::optional<int> s3_max_attempts;
+  bool allow_empty_input = false;
 };
 
 // What dwh.cfg contributes.
@@ -64,6 +65,9 @@ struct Settings {
   bool no_sign_request = false;
   int s3_connections = 0;   // requests in flight at once; 0: the client's default
   int s3_max_attempts = 0;  // attempts per request, the first included; 0: AWS_MAX_ATTEMPTS, ~/.aws/config or 3
+  // A source with no file or no record of its kind is an error unless this
+  // is set: it is what swapped --song-data and --log-data look like.
+  bool allow_empty_input = false;
 };
 
 // Merges flags over the file. With neither a target nor a lake anywhere,

@@ -18,6 +18,13 @@ struct FileEntry {
   uint64_t size = 0;
 };
 
+// An exclusive lock held until destruction. It dies with its holder: a
+// killed process never leaves a lock behind.
+class FileLock {
+ public:
+  virtual ~FileLock() = default;
+};
+
 // A file being written. Nothing is visible at the path until close()
 // returns; abort() (or destruction without close) leaves nothing behind.
 class OutputStream {
@@ -68,8 +75,23 @@ class FileSystem {
 
   // Puts the tree at `staged` in place of the tree at `target`, so that a
   // reader sees the old tree or the new one and never a mix (as far as the
-  // store allows: atomic on a local disk). The old tree is removed.
+  // store allows: see replaces_atomically()). The old tree is removed; what
+  // is left at `staged` afterwards (nothing, or a copy of the new tree) is
+  // the caller's to remove. Where the store is not atomic, calling it again
+  // with the same whole `staged` tree completes a replacement that failed
+  // part way.
   virtual void replace_tree(const std::string& staged, const std::string& target) = 0;
+
+  // True when replace_tree() is one atomic step (a local disk), so that a
+  // marker inside the staged tree appears together with the data.
+  virtual bool replaces_atomically() const { return false; }
+
+  // Takes the exclusive lock of the file at `path` (made if missing, parent
+  // folders too), writing `holder` into it for whoever finds it taken.
+  // Returns nullptr when the store has no locks (S3). Throws LockedError,
+  // naming the holder, when another process holds it; IoError when the file
+  // cannot be made.
+  virtual std::unique_ptr<FileLock> try_lock(const std::string& path, const std::string& holder);
 };
 
 // Joins path segments with exactly one '/' between them.

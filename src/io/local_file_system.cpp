@@ -1,6 +1,7 @@
 #include "io/local_file_system.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <linux/fs.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -11,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <random>
+#include <set>
 #include <system_error>
 
 #include "model/error.h"
@@ -136,22 +138,51 @@ std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
   std::vector<FileEntry> entries;
   if (fs::is_regular_file(status)) {
     entries.push_back({root, static_cast<uint64_t>(fs::file_size(root, error))});
+    if (error) throw IoError("cannot stat " + root + ": " + error.message());
     return entries;
   }
+  // A folder reached twice (a symbolic link back up the tree, or two links
+  // to one folder) would be read twice, or forever: it fails the listing.
+  std::set<std::pair<dev_t, ino_t>> folders_seen;
+  auto see_folder = [&](const std::string& path) {
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0) fail("cannot stat", path, errno);
+    if (!folders_seen.insert({info.st_dev, info.st_ino}).second) {
+      throw IoError("cannot list " + root + ": " + path +
+                    " leads to a folder already listed (a symbolic link loop or a second link to it)");
+    }
+  };
+  see_folder(root);
   fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, error);
   if (error) throw IoError("cannot list " + root + ": " + error.message());
-  for (; it != fs::recursive_directory_iterator(); it.increment(error)) {
-    if (error) throw IoError("cannot list " + root + ": " + error.message());
+  // Every error is checked, the last increment's too: an unreadable
+  // sub-folder must fail the listing, never end it early as if complete.
+  for (; it != fs::recursive_directory_iterator();) {
     const auto& entry = *it;
+    std::string path = entry.path().string();
     std::string name = entry.path().filename().string();
+    bool is_folder = entry.is_directory(error);
+    if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
     if (!name.empty() && name.front() == '.') {
       // Hidden files and folders (editors' swap files, our own temp files)
       // are never data.
-      if (entry.is_directory()) it.disable_recursion_pending();
-      continue;
+      if (is_folder) it.disable_recursion_pending();
+    } else if (is_folder) {
+      see_folder(path);
+    } else if (has_suffix(name, suffixes)) {
+      bool regular = entry.is_regular_file(error);
+      if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
+      if (regular) {
+        uint64_t size = entry.file_size(error);
+        if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
+        entries.push_back({path, size});
+      }
     }
-    if (!entry.is_regular_file() || !has_suffix(name, suffixes)) continue;
-    entries.push_back({entry.path().string(), static_cast<uint64_t>(entry.file_size())});
+    it.increment(error);
+    if (error) {
+      throw IoError("cannot list " + root + ": " + (is_folder ? path : entry.path().parent_path().string()) +
+                    ": " + error.message());
+    }
   }
   std::sort(entries.begin(), entries.end(),
             [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
@@ -217,6 +248,46 @@ void LocalFileSystem::replace_tree(const std::string& staged, const std::string&
   }
   // `staged` now holds the previous tree.
   remove_all(staged);
+}
+
+namespace {
+
+class LocalFileLock final : public FileLock {
+ public:
+  explicit LocalFileLock(int fd) : fd_(fd) {}
+  ~LocalFileLock() override { ::close(fd_); }  // closing releases the flock
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+std::unique_ptr<FileLock> LocalFileSystem::try_lock(const std::string& path, const std::string& holder) {
+  make_parent_folders(path);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) fail("cannot open the lock file", path, errno);
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    int error = errno;
+    if (error != EWOULDBLOCK) {
+      ::close(fd);
+      fail("cannot lock", path, error);
+    }
+    char text[512] = {};
+    ssize_t got = ::pread(fd, text, sizeof(text) - 1, 0);
+    ::close(fd);
+    std::string who = got > 0 ? std::string(text, static_cast<size_t>(got)) : "another process";
+    while (!who.empty() && (who.back() == '\n' || who.back() == ' ')) who.pop_back();
+    throw LockedError(path + " is held by " + who);
+  }
+  // Who holds it, for the message a second run prints; the lock itself is
+  // the flock, not this text.
+  if (::ftruncate(fd, 0) != 0 || ::pwrite(fd, holder.data(), holder.size(), 0) < 0) {
+    int error = errno;
+    ::close(fd);
+    fail("cannot write the lock file", path, error);
+  }
+  return std::make_unique<LocalFileLock>(fd);
 }
 
 }  // namespace sparkify::io

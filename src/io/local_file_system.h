@@ -17,6 +17,9 @@ class LocalFileSystem final : public FileSystem {
   void remove_all(const std::string& path) override;
   // Atomic: renameat2(RENAME_EXCHANGE) swaps the two trees in one step.
   void replace_tree(const std::string& staged, const std::string& target) override;
+  bool replaces_atomically() const override { return true; }
+  // flock(2): released when the holder closes it or dies.
+  std::unique_ptr<FileLock> try_lock(const std::string& path, const std::string& holder) override;
 };
 
 }  // namespace sparkify::io

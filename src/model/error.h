@@ -25,6 +25,19 @@ class IoError : public JobError {
   using JobError::JobError;
 };
 
+// Another run holds the lock of what this run would change.
+class LockedError : public JobError {
+ public:
+  using JobError::JobError;
+};
+
+// Part of the load was committed and the rest was not: the message says
+// which, and how the next run completes it. The CLI exits with status 3.
+class IncompleteCommitError : public JobError {
+ public:
+  using JobError::JobError;
+};
+
 // The warehouse refused a statement; keeps the SQLSTATE.
 class WarehouseError : public JobError {
  public:

@@ -1,10 +1,9 @@
 // The etl job: list the sources, extract and parse them on all cores, feed
-// every sink (warehouse, lake), then prepare all sinks and commit them.
-// Rejected records go to the rejects file; when there are more than
-// --max-errors of them, nothing is committed anywhere.
+// every sink (warehouse, lake), then prepare all sinks and commit them
+// together (sink.h). Rejected records go to the rejects file; when there
+// are more than --max-errors of them, nothing is committed anywhere.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <ostream>
 #include <vector>
@@ -16,18 +15,29 @@
 
 namespace sparkify::pipeline {
 
-// Runs the job into `sinks`: prepares them all, then commits them in order.
-// Throws JobError (data or load failure) or UsageError; a failure before the
-// commits leaves every target as it was. A commit that fails aborts the
-// sinks after it, but those before it stay committed, and a lake on S3 may
-// be left half-replaced (see S3FileSystem::replace_tree). `log` gets
-// progress lines.
+// Runs the job into `sinks`, filling `summary` as it goes (also when it
+// fails, for the run report). Every check that can fail runs before the
+// first commit: paths (UsageError), sinks' begin (a lake that is not one,
+// a lake locked by another run), sources, rejects. Then the deciding sink
+// (a warehouse) commits first, the others after it. Throws UsageError or
+// JobError with every target as it was; IncompleteCommitError when the
+// deciding sink committed and another's commit stopped part way (the next
+// run completes it). `log` gets progress lines.
+void run_etl(const config::Settings& settings, FileSystems& file_systems, std::vector<std::unique_ptr<Sink>>& sinks,
+             std::ostream& log, RunSummary& summary);
+
+// As above, returning the summary (for callers that need no failure report).
 RunSummary run_etl(const config::Settings& settings, FileSystems& file_systems,
                    std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& log);
 
-// The sinks that `settings` ask for, in the order run_etl commits them: a
-// lake for a lake path, then a warehouse for a target. A lake commit that
-// fails therefore leaves the warehouse as it was.
+// The sinks that `settings` ask for: a lake for a lake path, a warehouse
+// for a target (it connects now, so an unreachable server fails before any
+// work).
 std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems);
+
+// Checks, changing nothing, that the run may write where it would: the lake
+// is not empty text and neither holds nor lies inside an input; the rejects
+// file is writable and not someone else's. Throws UsageError.
+void check_run_paths(const config::Settings& settings);
 
 }  // namespace sparkify::pipeline

@@ -4,6 +4,7 @@
 #include <future>
 #include <thread>
 
+#include "lake/lake_folder.h"
 #include "lake/lake_transaction.h"
 #include "pipeline/lake_tables.h"
 #include "transform/star_builder.h"
@@ -17,11 +18,6 @@ struct LakeSink::State {
   std::future<void> song_tables;
 };
 
-const std::vector<std::string>& lake_tables() {
-  static const std::vector<std::string> tables = {"songplays", "users", "songs", "artists", "time"};
-  return tables;
-}
-
 LakeSink::LakeSink(std::shared_ptr<io::FileSystem> fs, LakeOptions options)
     : fs_(std::move(fs)), options_(std::move(options)), state_(std::make_unique<State>()) {
   if (options_.threads == 0) options_.threads = std::max(1u, std::thread::hardware_concurrency());
@@ -31,7 +27,14 @@ LakeSink::~LakeSink() { abort(); }
 
 std::string LakeSink::name() const { return "lake " + options_.root; }
 
-void LakeSink::begin() { state_->transaction = std::make_unique<lake::LakeTransaction>(*fs_, options_.root); }
+void LakeSink::begin(const CommitOracle& oracle) {
+  auto decide = [&oracle](const lake::CommitJournal& journal) { return oracle(journal.decided_by, journal.load_id); };
+  state_->transaction = std::make_unique<lake::LakeTransaction>(*fs_, options_.root, decide);
+}
+
+std::string LakeSink::recovery_note() const {
+  return state_->transaction ? state_->transaction->recovery_note() : std::string();
+}
 
 void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) { state_->star.add_songs(songs); }
 void LakeSink::end_songs() {
@@ -81,9 +84,13 @@ model::TableCounts LakeSink::prepare(RunSummary& summary) {
   return star.counts();
 }
 
-void LakeSink::commit(RunSummary& summary) {
+void LakeSink::intend_commit(const LoadTicket& ticket) {
+  state_->transaction->intend_commit(lake::lake_table_names(), ticket.id, ticket.decided_by);
+}
+
+void LakeSink::commit(const LoadTicket&, RunSummary& summary) {
   PhaseTimer timer(summary, "lake commit");
-  state_->transaction->commit(lake_tables());
+  state_->transaction->finish_commit();
 }
 
 void LakeSink::abort() noexcept {
@@ -91,6 +98,13 @@ void LakeSink::abort() noexcept {
   // The song tables' writer must be done before its staging folder goes.
   if (state_->song_tables.valid()) state_->song_tables.wait();
   if (state_->transaction) state_->transaction->abort();
+}
+
+void LakeSink::abort_undecided() noexcept {
+  if (!state_) return;
+  if (state_->song_tables.valid()) state_->song_tables.wait();
+  // The journal and staging stay: the next run asks the warehouse.
+  if (state_->transaction) state_->transaction->leave_undecided();
 }
 
 }  // namespace sparkify::pipeline

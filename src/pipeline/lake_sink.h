@@ -24,14 +24,17 @@ class LakeSink final : public Sink {
   LakeSink(std::shared_ptr<io::FileSystem> fs, LakeOptions options);
   ~LakeSink() override;
   std::string name() const override;
-  void begin() override;
+  void begin(const CommitOracle& oracle) override;
+  std::string recovery_note() const override;
   void write_songs(const std::vector<model::SongRecord>& songs) override;
   void end_songs() override;
   void write_events(const std::vector<model::EventRecord>& events) override;
   void end_events() override;
   model::TableCounts prepare(RunSummary& summary) override;
-  void commit(RunSummary& summary) override;
+  void intend_commit(const LoadTicket& ticket) override;
+  void commit(const LoadTicket& ticket, RunSummary& summary) override;
   void abort() noexcept override;
+  void abort_undecided() noexcept override;
 
  private:
   struct State;
@@ -39,8 +42,5 @@ class LakeSink final : public Sink {
   LakeOptions options_;
   std::unique_ptr<State> state_;
 };
-
-// The lake's table names, in the order they are committed.
-const std::vector<std::string>& lake_tables();
 
 }  // namespace sparkify::pipeline

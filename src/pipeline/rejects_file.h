@@ -10,9 +10,18 @@
 
 namespace sparkify::pipeline {
 
-// Sorts `rejects` by (source, line) and writes them to `path` (replacing
-// it). Throws IoError naming the path when it cannot be written.
+// Throws UsageError naming `path` when a rejects file cannot be written
+// there, or when something is there that this tool did not write (only its
+// own rejects files are ever replaced or removed).
+void check_rejects_path(const std::string& path);
+
+// Sorts `rejects` by (source, line) and writes them to `path`, whole (a
+// temporary file renamed into place). Throws IoError naming the path.
 void write_rejects_file(model::Rejects& rejects, const std::string& path);
+
+// Removes the rejects file at `path` when this tool wrote it (a clean run's
+// stale file would mislead); leaves anything else.
+void remove_rejects_file(const std::string& path);
 
 // `text` as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);

@@ -1,12 +1,19 @@
 // Where the parsed records go. A sink's life cycle, driven by the pipeline:
 //   begin() → write_songs()… end_songs() → write_events()… end_events()
-//   → prepare() → commit()           or abort() at any point.
+//   → prepare() → intend_commit() → commit()      or abort() at any point.
 // prepare() does everything that can fail (transform, write files aside);
-// commit() makes the result visible. With several sinks, the pipeline
-// prepares them all before it commits any, so that one failing sink leaves
-// every target as it was.
+// commit() makes the result visible.
+//
+// Several sinks change together or not at all. One of them may decide the
+// load (a warehouse: its COMMIT is atomic, and writes the load's row in its
+// ledger). The pipeline prepares every sink, has each record its intent
+// (intend_commit: a lake writes its journal), commits the deciding sink,
+// and only then the others. A run killed after that decision is completed
+// by the next one (a lake asks the deciding warehouse, through the oracle
+// given to begin(), whether the load it half-committed stands).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,11 +23,25 @@
 
 namespace sparkify::pipeline {
 
+// One load across sinks.
+struct LoadTicket {
+  std::string id;          // unique to the run
+  std::string decided_by;  // commit_identity() of the deciding sink; empty when there is none
+};
+
+// Whether the sink named `decided_by` committed load `load_id`. Throws
+// UsageError when this run cannot ask it (no such sink in the run).
+using CommitOracle = std::function<bool(const std::string& decided_by, const std::string& load_id)>;
+
 class Sink {
  public:
   virtual ~Sink() = default;
   virtual std::string name() const = 0;  // for logs; never a secret
-  virtual void begin() = 0;
+  // Opens the sink; finishes or undoes what an interrupted earlier run left,
+  // asking `oracle` when another sink decided that run's load.
+  virtual void begin(const CommitOracle& oracle) = 0;
+  // What begin() did about an interrupted earlier run, for the summary.
+  virtual std::string recovery_note() const { return {}; }
   // Whether every song must arrive (end_songs) before the first event. When
   // no sink needs that, the run reads the song files while the events
   // stream in, and hands the songs over after them.
@@ -31,8 +52,21 @@ class Sink {
   virtual void end_events() = 0;
   // Builds the star schema; times its phases into `summary`.
   virtual model::TableCounts prepare(RunSummary& summary) = 0;
-  virtual void commit(RunSummary& summary) = 0;
+
+  // Whether this sink's commit decides the load; its identity (for a lake's
+  // journal, never a secret) and its answer for an earlier load.
+  virtual bool decides_commits() const { return false; }
+  virtual std::string commit_identity() const { return name(); }
+  virtual bool has_committed(const std::string& /*load_id*/) { return false; }
+
+  // Records durably that `ticket` is about to be committed.
+  virtual void intend_commit(const LoadTicket& /*ticket*/) {}
+  virtual void commit(const LoadTicket& ticket, RunSummary& summary) = 0;
   virtual void abort() noexcept = 0;
+  // As abort(), when the deciding sink's commit failed with an unknown
+  // outcome (its connection dropped during COMMIT): keep what lets the next
+  // run ask it again.
+  virtual void abort_undecided() noexcept { abort(); }
 };
 
 }  // namespace sparkify::pipeline

@@ -22,6 +22,7 @@ std::string format_summary(const RunSummary& summary) {
   } else {
     out += "rejects  0\n";
   }
+  for (const auto& note : summary.notes) out += fmt::format("note     {}\n", note);
   for (const auto& target : summary.targets) {
     const auto& counts = target.counts;
     out += fmt::format("{}\n", target.name);
@@ -39,8 +40,12 @@ std::string format_summary(const RunSummary& summary) {
 }
 
 std::string summary_json(const RunSummary& summary) {
-  std::string out = fmt::format(
-      "{{\"song_files\":{},\"event_files\":{},\"input_bytes\":{},\"songs_read\":{},\"events_read\":{},"
+  std::string out = fmt::format("{{\"status\":{},\"error\":{},\"notes\":[", json_quote(summary.status),
+                                json_quote(summary.error));
+  for (size_t idx = 0; idx < summary.notes.size(); ++idx) out += (idx ? "," : "") + json_quote(summary.notes[idx]);
+  out += "],";
+  out += fmt::format(
+      "\"song_files\":{},\"event_files\":{},\"input_bytes\":{},\"songs_read\":{},\"events_read\":{},"
       "\"rejects\":{},\"rejects_path\":{},\"phases\":{{",
       summary.song_files, summary.event_files, summary.input_bytes, summary.songs_read, summary.events_read,
       summary.rejects, json_quote(summary.rejects_path));
@@ -52,9 +57,10 @@ std::string summary_json(const RunSummary& summary) {
   for (size_t idx = 0; idx < summary.targets.size(); ++idx) {
     const auto& counts = summary.targets[idx].counts;
     out += fmt::format(
-        "{}{{\"name\":{},\"staging_songs\":{},\"staging_events\":{},\"songplays\":{},\"users\":{},"
+        "{}{{\"name\":{},\"committed\":{},\"staging_songs\":{},\"staging_events\":{},\"songplays\":{},\"users\":{},"
         "\"songs\":{},\"artists\":{},\"time\":{}}}",
-        idx ? "," : "", json_quote(summary.targets[idx].name), counts.staging_songs, counts.staging_events,
+        idx ? "," : "", json_quote(summary.targets[idx].name), summary.targets[idx].committed ? "true" : "false",
+        counts.staging_songs, counts.staging_events,
         counts.songplays, counts.users, counts.songs, counts.artists, counts.time);
   }
   out += fmt::format("],\"total_seconds\":{:.6f}}}\n", summary.total_seconds());

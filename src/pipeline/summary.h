@@ -20,6 +20,7 @@ struct RunSummary {
   struct Target {
     std::string name;
     model::TableCounts counts;
+    bool committed = false;
   };
 
   uint64_t song_files = 0;
@@ -31,6 +32,11 @@ struct RunSummary {
   std::string rejects_path;  // empty when there were none
   std::vector<Phase> phases;
   std::vector<Target> targets;
+  // "succeeded", "failed" (nothing changed) or "incomplete" (committed in
+  // part: see error); "running" until the run ends.
+  std::string status = "running";
+  std::string error;
+  std::vector<std::string> notes;  // e.g. an earlier run's commit completed first
 
   void add_phase(std::string name, double seconds) { phases.push_back({std::move(name), seconds}); }
   double total_seconds() const;

@@ -1,5 +1,5 @@
 // A Sink that stages records in a Warehouse and builds the star schema
-// there with SQL, all in one transaction.
+// there with SQL, all in one transaction. Its COMMIT decides the load.
 #pragma once
 
 #include <memory>
@@ -13,7 +13,7 @@ class WarehouseSink final : public Sink {
  public:
   explicit WarehouseSink(std::unique_ptr<warehouse::Warehouse> warehouse);
   std::string name() const override;
-  void begin() override;
+  void begin(const CommitOracle& oracle) override;
   // Staging tables are independent: either may be copied first.
   bool needs_songs_before_events() const override { return false; }
   void write_songs(const std::vector<model::SongRecord>& songs) override;
@@ -21,7 +21,10 @@ class WarehouseSink final : public Sink {
   void write_events(const std::vector<model::EventRecord>& events) override;
   void end_events() override;
   model::TableCounts prepare(RunSummary& summary) override;
-  void commit(RunSummary& summary) override;
+  bool decides_commits() const override { return true; }
+  std::string commit_identity() const override;
+  bool has_committed(const std::string& load_id) override;
+  void commit(const LoadTicket& ticket, RunSummary& summary) override;
   void abort() noexcept override;
 
  private:

@@ -54,10 +54,21 @@ CREATE TABLE IF NOT EXISTS time (
   month INTEGER, year INTEGER, weekday INTEGER)
 )sql";
 
-inline constexpr const char* kCreateTables[] = {kCreateStagingEvents, kCreateStagingSongs,
-                                                kCreateSongplays,     kCreateUsers,
-                                                kCreateSongs,         kCreateArtists,
-                                                kCreateTime};
+// The ledger of committed loads: a row is inserted in each load's own
+// transaction, so it exists exactly when that load committed. A lake whose
+// commit was interrupted asks it whether to complete or undo (the lake and
+// the warehouse change together or not at all). create-tables keeps it.
+inline constexpr const char* kCreateLoads = R"sql(
+CREATE TABLE IF NOT EXISTS sparkify_loads (
+  load_id VARCHAR(64) PRIMARY KEY, committed_at TIMESTAMP NOT NULL)
+)sql";
+inline constexpr const char* kRecordLoad =
+    "INSERT INTO sparkify_loads (load_id, committed_at) VALUES ($1, CURRENT_TIMESTAMP)";
+inline constexpr const char* kFindLoad = "SELECT 1 FROM sparkify_loads WHERE load_id = $1";
+
+inline constexpr const char* kCreateTables[] = {kCreateStagingEvents, kCreateStagingSongs, kCreateSongplays,
+                                                kCreateUsers,         kCreateSongs,        kCreateArtists,
+                                                kCreateTime,          kCreateLoads};
 
 inline constexpr const char* kDropTables =
     "DROP TABLE IF EXISTS staging_events, staging_songs, songplays, users, songs, artists, time";

@@ -2,6 +2,8 @@
 
 #include <libpq-fe.h>
 
+#include <vector>
+
 #include "model/error.h"
 #include "warehouse/copy_text.h"
 #include "warehouse/postgres_sql.h"
@@ -45,6 +47,21 @@ struct PostgresWarehouse::Connection {
   // Runs one statement; `what` names it in the error.
   Result exec(const char* sql, const char* what, ExecStatusType expected = PGRES_COMMAND_OK) {
     Result result(PQexec(conn, sql));
+    check(result, what, expected);
+    return result;
+  }
+
+  // As exec(), with $1… bound to `params` (text): values never become SQL.
+  Result exec_with(const char* sql, const std::vector<std::string>& params, const char* what,
+                   ExecStatusType expected = PGRES_COMMAND_OK) {
+    std::vector<const char*> values;
+    for (const auto& param : params) values.push_back(param.c_str());
+    Result result(PQexecParams(conn, sql, static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr, 0));
+    check(result, what, expected);
+    return result;
+  }
+
+  void check(const Result& result, const char* what, ExecStatusType expected) {
     if (!result || PQresultStatus(result.get()) != expected) {
       std::string message = result ? trimmed(PQresultErrorMessage(result.get())) : trimmed(PQerrorMessage(conn));
       if (message.empty()) message = trimmed(PQerrorMessage(conn));
@@ -53,7 +70,6 @@ struct PostgresWarehouse::Connection {
                                (state.empty() ? "" : " (SQLSTATE " + state + ")") + ": " + message,
                            state);
     }
-    return result;
   }
 
   [[noreturn]] void fail(const std::string& what) {
@@ -184,10 +200,18 @@ TableCounts PostgresWarehouse::transform() {
   return TableCounts{count(0), count(1), count(2), count(3), count(4), count(5), count(6)};
 }
 
-void PostgresWarehouse::commit() {
+void PostgresWarehouse::commit(const std::string& load_id) {
   end_stage();
+  connection_->exec_with(postgres_sql::kRecordLoad, {load_id}, "record the load in sparkify_loads");
   connection_->exec("COMMIT", "commit");
   in_transaction_ = false;
+}
+
+bool PostgresWarehouse::has_committed(const std::string& load_id) {
+  if (!in_transaction_) connection_->exec(postgres_sql::kCreateLoads, "create sparkify_loads");
+  Result found =
+      connection_->exec_with(postgres_sql::kFindLoad, {load_id}, "look up the load in sparkify_loads", PGRES_TUPLES_OK);
+  return PQntuples(found.get()) > 0;
 }
 
 void PostgresWarehouse::abort() noexcept {

@@ -25,7 +25,8 @@ class PostgresWarehouse final : public Warehouse {
   void stage_events(const std::vector<model::EventRecord>& events) override;
   void end_stage() override;
   TableCounts transform() override;
-  void commit() override;
+  void commit(const std::string& load_id) override;
+  bool has_committed(const std::string& load_id) override;
   void abort() noexcept override;
   std::string describe() const override;
 

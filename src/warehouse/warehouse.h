@@ -5,7 +5,7 @@
 //
 // Life cycle of a load, all in one transaction:
 //   begin_load() → stage(kSongs) … end_stage() → stage(kEvents) … end_stage()
-//   → transform() → commit()            or, on any failure, abort().
+//   → transform() → commit(load_id)     or, on any failure, abort().
 // Until commit() returns, other sessions see the previous tables unchanged.
 #pragma once
 
@@ -41,7 +41,13 @@ class Warehouse {
   // every table.
   virtual TableCounts transform() = 0;
 
-  virtual void commit() = 0;
+  // Records `load_id` in the ledger of committed loads (sparkify_loads),
+  // then commits: the row exists exactly when the load committed.
+  virtual void commit(const std::string& load_id) = 0;
+
+  // Whether a load with this id was committed (its ledger row exists). Runs
+  // inside the open load, or on its own.
+  virtual bool has_committed(const std::string& load_id) = 0;
 
   // Rolls the load back; safe to call at any point, also after a failure.
   virtual void abort() noexcept = 0;

@@ -1,6 +1,8 @@
 #include "io/local_file_system.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "model/error.h"
 #include "test_support.h"
@@ -26,6 +28,45 @@ TEST(LocalFileSystem, ListsRecursivelyInPathOrderWithSuffixes) {
   EXPECT_EQ(files[1].path, dir / "a/c/1.json.gz");
   EXPECT_EQ(files[2].path, dir / "b/2.json");
   EXPECT_EQ(files[0].size, 2u);
+}
+
+// An unreadable sub-folder once ended the listing early, as if complete.
+// Root reads every folder, so the listing runs in a child that drops to
+// the nobody user first.
+TEST(LocalFileSystem, AnUnreadableSubFolderFailsTheListingNamingIt) {
+  TempDir dir;
+  for (const char* name : {"a/1.json", "b/2.json", "c/3.json"}) write_text(dir / name, "{}");
+  std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
+  std::filesystem::permissions(dir / "c", std::filesystem::perms::none);
+  pid_t child = ::fork();
+  if (child == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
+    try {
+      LocalFileSystem fs;
+      fs.list(dir.str(), {".json"});
+      ::_exit(1);  // listed as if complete
+    } catch (const IoError& error) {
+      ::_exit(std::string(error.what()).find(dir / "c") != std::string::npos ? 0 : 2);
+    }
+  }
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  std::filesystem::permissions(dir / "c", std::filesystem::perms::owner_all);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: the listing succeeded; 2: the error did not name the folder";
+}
+
+TEST(LocalFileSystem, ASymbolicLinkLoopFailsTheListingNamingIt) {
+  TempDir dir;
+  write_text(dir / "a/1.json", "{}");
+  std::filesystem::create_directory_symlink(dir / "a", dir / "a/again");
+  LocalFileSystem fs;
+  try {
+    fs.list(dir.str(), {".json"});
+    FAIL() << "a loop was listed";
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find(dir / "a/again"), std::string::npos) << error.what();
+  }
 }
 
 TEST(LocalFileSystem, MissingRootNamesIt) {

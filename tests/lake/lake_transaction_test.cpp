@@ -20,11 +20,15 @@ using testing::read_text;
 using testing::TempDir;
 using testing::write_text;
 
-// Every file and folder under `root`: a file's content, "<dir>" for a folder.
+// Every file and folder under `root` that a reader sees: a file's content,
+// "<dir>" for a folder. The lake's own bookkeeping (marker, lock, the load
+// id in each table) is left out.
 std::map<std::string, std::string> tree(const std::string& root) {
   std::map<std::string, std::string> entries;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
     std::string name = fs::relative(entry.path(), root).string();
+    std::string file = entry.path().filename().string();
+    if (file == "_sparkify_lake" || file == "_sparkify.lock" || file == ".sparkify-load") continue;
     entries[name] = entry.is_directory() ? "<dir>" : read_text(entry.path().string());
   }
   return entries;
@@ -40,16 +44,8 @@ std::vector<std::string> staging_folders(const std::string& root) {
   return names;
 }
 
-// The id of a process that has exited and been reaped.
-pid_t dead_pid() {
-  pid_t child = ::fork();
-  if (child == 0) ::_exit(0);
-  int status = 0;
-  ::waitpid(child, &status, 0);
-  return child;
-}
-
-// A previous lake: two tables with their data and markers.
+// A previous lake: two tables with their data and markers, as a version
+// without the lake marker wrote it.
 void write_previous_lake(const TempDir& dir) {
   write_text(dir / "lake/songs/year=2018/part-00000.parquet", "old songs");
   write_text(dir / "lake/songs/_SUCCESS", "");
@@ -57,7 +53,8 @@ void write_previous_lake(const TempDir& dir) {
   write_text(dir / "lake/users/_SUCCESS", "");
 }
 
-// Delegates to the local disk, but fails replace_tree() into `fail_target`.
+// Delegates to the local disk (locks included), but fails replace_tree()
+// into `fail_target`.
 class FailingFileSystem final : public io::FileSystem {
  public:
   explicit FailingFileSystem(std::string fail_target) : fail_target_(std::move(fail_target)) {}
@@ -71,6 +68,10 @@ class FailingFileSystem final : public io::FileSystem {
   void replace_tree(const std::string& staged, const std::string& target) override {
     if (target == fail_target_) throw IoError("cannot swap into place " + target + ": injected");
     local_.replace_tree(staged, target);
+  }
+  bool replaces_atomically() const override { return true; }
+  std::unique_ptr<io::FileLock> try_lock(const std::string& path, const std::string& holder) override {
+    return local_.try_lock(path, holder);
   }
 
  private:
@@ -90,9 +91,9 @@ TEST(LakeTransaction, StagesUnderAHiddenFolderOfTheRoot) {
   std::string prefix = ".sparkify-staging-" + std::to_string(::getpid()) + "-";
   EXPECT_EQ(name.rfind(prefix, 0), 0u) << name;
   EXPECT_EQ(fs::path(staged).filename(), "songs");
-  // Two transactions never share a staging folder.
-  LakeTransaction other(local, dir / "lake");
-  EXPECT_NE(other.staged_table_dir("songs"), staged);
+  EXPECT_FALSE(fs::exists(dir / "lake/_sparkify_lake")) << "no marker before the first commit";
+  transaction.commit({"songs"});
+  EXPECT_TRUE(fs::exists(dir / "lake/_sparkify_lake")) << "the marker comes with the first commit";
 }
 
 TEST(LakeTransaction, CommitPutsTablesInPlaceWithSuccessMarkers) {
@@ -114,7 +115,6 @@ TEST(LakeTransaction, CommitPutsTablesInPlaceWithSuccessMarkers) {
 TEST(LakeTransaction, CommitReplacesThePreviousTablesWhole) {
   TempDir dir;
   write_previous_lake(dir);
-  write_text(dir / "lake/notes.txt", "not a table");
   io::LocalFileSystem local;
   LakeTransaction transaction(local, dir / "lake");
   write_text(transaction.staged_table_dir("songs") + "/year=2019/part-00000.parquet", "new songs");
@@ -123,10 +123,10 @@ TEST(LakeTransaction, CommitReplacesThePreviousTablesWhole) {
   EXPECT_EQ(after.count("songs/year=2018/part-00000.parquet"), 0u);
   EXPECT_EQ(after["songs/year=2019/part-00000.parquet"], "new songs");
   EXPECT_EQ(after.count("songs/_SUCCESS"), 1u);
-  // Tables not in the commit, and other files, are left alone.
+  // Tables not in the commit are left alone.
   EXPECT_EQ(after["users/part-00000.parquet"], "old users");
-  EXPECT_EQ(after["notes.txt"], "not a table");
   EXPECT_TRUE(staging_folders(dir / "lake").empty());
+  EXPECT_FALSE(fs::exists(dir / "lake/_sparkify_commit"));
 }
 
 TEST(LakeTransaction, ATableWithNothingStagedBecomesEmptyWithItsMarker) {
@@ -154,6 +154,20 @@ TEST(LakeTransaction, AbortLeavesThePreviousLakeAsItWas) {
   EXPECT_EQ(tree(dir / "lake"), before);
 }
 
+TEST(LakeTransaction, AbortAfterTheIntentRemovesTheJournalToo) {
+  TempDir dir;
+  write_previous_lake(dir);
+  auto before = tree(dir / "lake");
+  io::LocalFileSystem local;
+  LakeTransaction transaction(local, dir / "lake");
+  write_text(transaction.staged_table_dir("songs") + "/part-00000.parquet", "new songs");
+  transaction.intend_commit({"songs"}, "load-1", "postgres@db:5432/dwh");
+  EXPECT_TRUE(fs::exists(dir / "lake/_sparkify_commit"));
+  transaction.abort();
+  EXPECT_FALSE(fs::exists(dir / "lake/_sparkify_commit"));
+  EXPECT_EQ(tree(dir / "lake"), before);
+}
+
 TEST(LakeTransaction, DestructionWithoutCommitAborts) {
   TempDir dir;
   write_previous_lake(dir);
@@ -168,17 +182,61 @@ TEST(LakeTransaction, DestructionWithoutCommitAborts) {
   EXPECT_EQ(tree(dir / "lake"), before);
 }
 
-TEST(LakeTransaction, AFailedSwapLeavesThatTableAsItWasAndRemovesStaging) {
+// A commit that stops between tables leaves each table whole, with its
+// _SUCCESS, and the journal; the next open completes it.
+TEST(LakeTransaction, ACommitStoppedBetweenTablesIsCompletedByTheNextOpen) {
   TempDir dir;
   write_previous_lake(dir);
-  auto before = tree(dir / "lake");
-  FailingFileSystem failing(dir / "lake/songs");
+  FailingFileSystem failing(dir / "lake/users");
   {
     LakeTransaction transaction(failing, dir / "lake");
     write_text(transaction.staged_table_dir("songs") + "/year=2019/part-00000.parquet", "new songs");
-    EXPECT_THROW(transaction.commit({"songs"}), IoError);
+    write_text(transaction.staged_table_dir("users") + "/part-00000.parquet", "new users");
+    EXPECT_THROW(transaction.commit({"songs", "users"}), IncompleteCommitError);
   }
-  EXPECT_EQ(tree(dir / "lake"), before);
+  auto between = tree(dir / "lake");
+  EXPECT_EQ(between["songs/year=2019/part-00000.parquet"], "new songs");
+  EXPECT_EQ(between.count("songs/_SUCCESS"), 1u);
+  EXPECT_EQ(between["users/part-00000.parquet"], "old users");
+  EXPECT_EQ(between.count("users/_SUCCESS"), 1u);
+  EXPECT_TRUE(fs::exists(dir / "lake/_sparkify_commit"));
+
+  io::LocalFileSystem local;
+  LakeTransaction next(local, dir / "lake");
+  EXPECT_NE(next.recovery_note().find("completed"), std::string::npos) << next.recovery_note();
+  auto after = tree(dir / "lake");
+  EXPECT_EQ(after["songs/year=2019/part-00000.parquet"], "new songs");
+  EXPECT_EQ(after["users/part-00000.parquet"], "new users");
+  EXPECT_EQ(after.count("users/_SUCCESS"), 1u);
+  EXPECT_FALSE(fs::exists(dir / "lake/_sparkify_commit"));
+  EXPECT_TRUE(staging_folders(dir / "lake").empty());
+}
+
+// A journal whose load a warehouse decides is completed when the warehouse
+// committed it, undone when not, and never guessed at without it.
+TEST(LakeTransaction, AWarehouseDecidedJournalFollowsTheWarehouse) {
+  for (bool committed : {true, false}) {
+    TempDir dir;
+    write_previous_lake(dir);
+    io::LocalFileSystem local;
+    {
+      LakeTransaction transaction(local, dir / "lake");
+      write_text(transaction.staged_table_dir("users") + "/part-00000.parquet", "new users");
+      transaction.intend_commit({"users"}, "load-7", "etl@db:5432/dwh");
+      transaction.leave_undecided();  // as a kill before the warehouse answered
+    }
+    EXPECT_THROW(LakeTransaction(local, dir / "lake"), UsageError) << "no warehouse to ask";
+    EXPECT_EQ(read_text(dir / "lake/users/part-00000.parquet"), "old users");
+    std::string asked;
+    LakeTransaction next(local, dir / "lake", [&](const CommitJournal& journal) {
+      asked = journal.decided_by + " " + journal.load_id;
+      return committed;
+    });
+    EXPECT_EQ(asked, "etl@db:5432/dwh load-7");
+    EXPECT_EQ(read_text(dir / "lake/users/part-00000.parquet"), committed ? "new users" : "old users");
+    EXPECT_FALSE(fs::exists(dir / "lake/_sparkify_commit"));
+    EXPECT_TRUE(staging_folders(dir / "lake").empty());
+  }
 }
 
 TEST(LakeTransaction, ASecondCommitIsRefusedAndChangesNothing) {
@@ -203,25 +261,21 @@ TEST(LakeTransaction, CommittedTablesSurviveTheDestructor) {
   EXPECT_EQ(read_text(dir / "lake/songs/part-00000.parquet"), "songs");
 }
 
-TEST(LakeTransaction, RemovesStagingLeftByADeadProcessOnly) {
+TEST(LakeTransaction, RemovesStagingLeftByKilledRuns) {
   TempDir dir;
   write_previous_lake(dir);
-  std::string dead = dir / ("lake/.sparkify-staging-" + std::to_string(dead_pid()) + "-77");
-  std::string alive = dir / ("lake/.sparkify-staging-" + std::to_string(::getppid()) + "-78");
-  std::string not_a_pid = dir / "lake/.sparkify-staging-abc-79";
+  std::string left = dir / "lake/.sparkify-staging-123-77";
   std::string other_hidden = dir / "lake/.other";
-  for (const auto& folder : {dead, alive, not_a_pid, other_hidden}) {
+  for (const auto& folder : {left, other_hidden}) {
     write_text(folder + "/songs/year=2018/part-00000.parquet", "leftover");
   }
   io::LocalFileSystem local;
   LakeTransaction transaction(local, dir / "lake");
-  EXPECT_FALSE(fs::exists(dead));
-  // A live process may still be writing; what is not ours is not touched.
-  EXPECT_TRUE(fs::exists(alive));
-  EXPECT_TRUE(fs::exists(not_a_pid));
+  // Under the lock no other run can be writing: staging not named by a
+  // journal is leftovers. What is not ours is not touched.
+  EXPECT_FALSE(fs::exists(left));
   EXPECT_TRUE(fs::exists(other_hidden));
   EXPECT_EQ(read_text(dir / "lake/songs/year=2018/part-00000.parquet"), "old songs");
-  // And the run goes on as usual.
   write_text(transaction.staged_table_dir("songs") + "/part-00000.parquet", "new songs");
   transaction.commit({"songs"});
   EXPECT_EQ(read_text(dir / "lake/songs/part-00000.parquet"), "new songs");
@@ -236,6 +290,78 @@ TEST(LakeTransaction, WorksWhenTheRootDoesNotExistYet) {
   EXPECT_EQ(read_text(dir / "new/lake/artists/part-00000.parquet"), "artists");
   EXPECT_TRUE(fs::exists(dir / "new/lake/artists/_SUCCESS"));
   EXPECT_TRUE(staging_folders(dir / "new/lake").empty());
+}
+
+// The tool deletes only what it wrote: a folder holding anything but a
+// lake is refused before anything in it changes, even where its folders
+// carry table names (inputs copied into it, say).
+TEST(LakeTransaction, RefusesAFolderThatIsNotALake) {
+  TempDir dir;
+  write_text(dir / "d/songs/A/B/TRAAA.json", "{\"song_id\":\"S\"}");
+  write_text(dir / "d/time/2018-11-01-events.json", "{\"ts\":1}");
+  auto before = tree(dir / "d");
+  io::LocalFileSystem local;
+  try {
+    LakeTransaction transaction(local, dir / "d");
+    FAIL() << "a folder of input files was taken for a lake";
+  } catch (const UsageError& error) {
+    EXPECT_NE(std::string(error.what()).find("is not a sparkify lake"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(tree(dir / "d"), before);
+  EXPECT_FALSE(fs::exists(dir / "d/_sparkify_lake"));
+  EXPECT_FALSE(fs::exists(dir / "d/_sparkify.lock"));
+  // Unrelated files at the top, or a table folder without _SUCCESS, too.
+  write_text(dir / "e/notes.txt", "mine");
+  EXPECT_THROW(LakeTransaction(local, dir / "e"), UsageError);
+  write_text(dir / "f/songs/part-00000.parquet", "no marker");
+  EXPECT_THROW(LakeTransaction(local, dir / "f"), UsageError);
+  EXPECT_THROW(LakeTransaction(local, ""), UsageError);
+}
+
+TEST(LakeTransaction, AdoptsALakeWrittenBeforeTheMarker) {
+  TempDir dir;
+  write_previous_lake(dir);
+  io::LocalFileSystem local;
+  LakeTransaction transaction(local, dir / "lake");
+  transaction.commit({"artists"});
+  EXPECT_TRUE(fs::exists(dir / "lake/_sparkify_lake"));
+  EXPECT_EQ(read_text(dir / "lake/users/part-00000.parquet"), "old users");
+}
+
+// One writer per lake, and the lock dies with its holder.
+TEST(LakeTransaction, ASecondWriterIsRefusedAndAKilledOneBlocksNothing) {
+  TempDir dir;
+  io::LocalFileSystem local;
+  {
+    LakeTransaction first(local, dir / "lake");
+    try {
+      LakeTransaction second(local, dir / "lake");
+      FAIL() << "two writers in one lake";
+    } catch (const LockedError& error) {
+      EXPECT_NE(std::string(error.what()).find("process " + std::to_string(::getpid())), std::string::npos)
+          << error.what();
+    }
+  }
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    io::LocalFileSystem child_fs;
+    LakeTransaction held(child_fs, dir / "lake");
+    char byte = 1;
+    (void)!::write(ready[1], &byte, 1);
+    ::pause();
+    ::_exit(0);
+  }
+  char byte = 0;
+  ASSERT_EQ(::read(ready[0], &byte, 1), 1);
+  EXPECT_THROW(LakeTransaction(local, dir / "lake"), LockedError);
+  ::kill(child, SIGKILL);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  LakeTransaction after(local, dir / "lake");
+  ::close(ready[0]);
+  ::close(ready[1]);
 }
 
 }  // namespace

@@ -44,11 +44,12 @@ RunSummary run(const std::string& song_data, const std::string& log_data, std::o
 
 std::string sparkify_binary() { return std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify"; }
 
-// Every file under `root` with its size and modification time.
+// Every file under `root` with its size and modification time, but for the
+// lake's bookkeeping.
 std::map<std::string, std::string> snapshot(const std::string& root) {
   std::map<std::string, std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (!entry.is_regular_file()) continue;
+    if (!entry.is_regular_file() || testing::is_lake_bookkeeping(entry.path())) continue;
     files[fs::relative(entry.path(), root).string()] =
         std::to_string(entry.file_size()) + "@" +
         std::to_string(entry.last_write_time().time_since_epoch().count());

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "io/local_file_system.h"
@@ -168,6 +169,58 @@ TEST(EtlPostgres, MissingSourceFolderNamesIt) {
         }
       },
       IoError);
+}
+
+
+// A lake and a warehouse change together or not at all: when the
+// warehouse's commit fails, the lake keeps every table as it was.
+TEST(EtlPostgres, AFailedWarehouseCommitLeavesTheLakeAsItWas) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  TempDir work;
+  std::string data = work / "data";
+  std::string generate = std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify generate --songs 80 --events 800 "
+                         "--seed 4 --out " + data + " >/dev/null 2>&1";
+  ASSERT_EQ(std::system(generate.c_str()), 0);
+  TestDatabase db;
+  config::Settings settings;
+  settings.song_data = data + "/song_data";
+  settings.log_data = data + "/log_data";
+  settings.target = db.uri();
+  settings.lake = work / "lake";
+  settings.rejects_path = work / "rejects.ndjson";
+  auto run_both = [&] {
+    FileSystems file_systems(settings);
+    auto sinks = make_sinks(settings, file_systems);
+    std::ostringstream log;
+    return run_etl(settings, file_systems, sinks, log);
+  };
+  run_both();
+  auto lake_files = [&] {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(work / "lake")) {
+      if (!entry.is_regular_file() || testing::is_lake_bookkeeping(entry.path())) continue;
+      files[std::filesystem::relative(entry.path(), work / "lake").string()] = testing::read_text(entry.path());
+    }
+    return files;
+  };
+  auto lake_before = lake_files();
+  auto warehouse_before = read_star_from_postgres(db.uri());
+  // The ledger refuses the next load's row: its COMMIT fails.
+  query_scalar(db.uri(), "ALTER TABLE sparkify_loads ADD CONSTRAINT refuse_loads CHECK (load_id = 'none') NOT VALID");
+  testing::write_text(data + "/log_data/extra.json",
+                      "{\"ts\":1541990000000,\"userId\":\"999777\",\"page\":\"NextSong\",\"sessionId\":1,"
+                      "\"itemInSession\":0,\"level\":\"free\",\"song\":\"x\",\"artist\":\"y\"}\n");
+  EXPECT_THROW(run_both(), WarehouseError);
+  EXPECT_EQ(lake_files(), lake_before) << "every lake table as it was";
+  EXPECT_FALSE(std::filesystem::exists(work / "lake/_sparkify_commit"));
+  EXPECT_EQ(first_difference(warehouse_before, read_star_from_postgres(db.uri())), "");
+  // With the ledger answering again, both change together.
+  query_scalar(db.uri(), "ALTER TABLE sparkify_loads DROP CONSTRAINT refuse_loads");
+  RunSummary summary = run_both();
+  EXPECT_NE(lake_files(), lake_before);
+  EXPECT_EQ(summary.targets.size(), 2u);
+  EXPECT_EQ(summary.targets[0].counts.songplays, summary.targets[1].counts.songplays);
+  EXPECT_EQ(summary.targets[0].counts.songplays, warehouse_before.songplays.size() + 1);
 }
 
 }  // namespace

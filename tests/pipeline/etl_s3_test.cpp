@@ -14,6 +14,7 @@
 
 #include "io/s3/s3_file_system.h"
 #include "io/s3/s3_test_support.h"
+#include "lake/lake_folder.h"
 #include "pipeline/etl.h"
 #include "pipeline/lake_sink.h"
 #include "support/duckdb_reader.h"
@@ -45,7 +46,9 @@ using Tree = std::map<std::string, std::string>;
 Tree local_tree(const std::string& root) {
   Tree tree;
   for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) tree[fs::relative(entry.path(), root).string()] = testing::read_text(entry.path());
+    if (entry.is_regular_file() && !testing::is_lake_bookkeeping(entry.path())) {
+      tree[fs::relative(entry.path(), root).string()] = testing::read_text(entry.path());
+    }
   }
   return tree;
 }
@@ -158,6 +161,7 @@ class EtlS3Test : public ::testing::Test {
   Tree s3_tree(const std::string& prefix) const {
     Tree tree;
     for (const auto& key : all_keys(prefix + "/")) {
+      if (testing::is_lake_bookkeeping(key)) continue;
       tree[key.substr(prefix.size() + 1)] = std::string(direct_->read(uri(key)).view());
     }
     return tree;
@@ -313,7 +317,7 @@ TEST_F(EtlS3Test, SampleFromS3GivesTheSameWarehouseAndLakeAsFromLocalPaths) {
 
   Tree s3_lake = s3_tree(std::string(kPrefix) + "/lake");
   EXPECT_EQ(names_of(local.lake_files), names_of(s3_lake)) << "the same partitions and files";
-  for (const auto& table : lake_tables()) EXPECT_EQ(s3_lake.count(table + "/_SUCCESS"), 1u) << table;
+  for (const auto& table : lake::lake_table_names()) EXPECT_EQ(s3_lake.count(table + "/_SUCCESS"), 1u) << table;
   EXPECT_EQ(differing_files(local.lake_files, s3_lake), "") << "the same bytes in every file";
   EXPECT_EQ(staging_keys(), std::vector<std::string>{}) << "the commit leaves no staged object behind";
   // And through an independent reader, every table and every column.
@@ -382,7 +386,9 @@ TEST_F(EtlS3Test, AccessDeniedFailsAtOnceNamingBucketAndKey) {
     CliRun denied = run_cli(cli_etl_args(db.uri(), lake_uri(), proxy.endpoint()));
     EXPECT_EQ(denied.status, 1) << denied.err;
     EXPECT_NE(denied.err.find("access denied"), std::string::npos) << denied.err;
-    EXPECT_NE(denied.err.find(song_uri()), std::string::npos) << denied.err;
+    // The first request (the lake's check, before any source is listed)
+    // fails the run, once.
+    EXPECT_NE(denied.err.find("bucket '" + bucket_ + "'"), std::string::npos) << denied.err;
     EXPECT_EQ(proxy.stat("denied"), 1) << "the first request fails the run, once. " << proxy.stats();
     EXPECT_LT(denied.seconds, 5) << denied.err;
   }
@@ -456,33 +462,44 @@ TEST_F(EtlS3Test, RetriesExhaustedWhileStagingExitOneAndCommitNothing) {
 }
 
 // S3 has no atomic swap: a lake commit that fails half-way cannot leave the
-// lake as it was. It must leave the warehouse as it was (the lake commits
-// first, the warehouse's one COMMIT last), and no _SUCCESS marker may vouch
-// for a table whose objects are a mix of two runs.
-TEST_F(EtlS3Test, RetriesExhaustedInTheLakeCommitLeaveTheWarehouseAndNoFalseMarker) {
+// lake as it was. The warehouse decides the load (it commits first), so the
+// run exits 3 naming what was committed; no _SUCCESS marker vouches for a
+// table whose objects are a mix of two runs; and the next run completes
+// the commit from the lake's journal before anything else.
+TEST_F(EtlS3Test, RetriesExhaustedInTheLakeCommitAreCompletedByTheNextRun) {
   Previous previous = load_previous();
-  // The copies into songs/ (not the staged PUTs) fail every time.
-  FaultProxy proxy(endpoint_, {"--fail-every", "1", "--fail-status", "503", "--fail-match", "/lake/songs/year="});
-  CliRun failed = run_cli(cli_etl_args(previous.db.uri(), lake_uri(), proxy.endpoint(), fewer_log_uri()));
-  EXPECT_EQ(failed.status, 1) << failed.err;
-  EXPECT_NE(failed.err.find("replacing " + lake_uri() + "/songs with"), std::string::npos) << failed.err;
-  EXPECT_NE(failed.err.find("failed while copying"), std::string::npos) << failed.err;
-  EXPECT_NE(failed.err.find("gave up after 3 attempts"), std::string::npos) << failed.err;
-  EXPECT_EQ(first_difference(previous.warehouse, read_star_from_postgres(previous.db.uri())), "")
-      << "the warehouse as it was";
-  Tree after = s3_tree(std::string(kPrefix) + "/lake");
-  EXPECT_EQ(after.count("songs/_SUCCESS"), 0u) << "the half-replaced table has no marker";
-  for (const char* untouched : {"artists", "time"}) {  // committed after songs
-    Tree before_table;
-    Tree after_table;
-    for (const auto& [name, content] : previous.lake) {
-      if (name.rfind(std::string(untouched) + "/", 0) == 0) before_table[name] = content;
+  {
+    // The copies into songs/ (not the staged PUTs) fail every time.
+    FaultProxy proxy(endpoint_, {"--fail-every", "1", "--fail-status", "503", "--fail-match", "/lake/songs/year="});
+    CliRun failed = run_cli(cli_etl_args(previous.db.uri(), lake_uri(), proxy.endpoint(), fewer_log_uri()));
+    EXPECT_EQ(failed.status, 3) << failed.err;
+    EXPECT_NE(failed.err.find("committed load"), std::string::npos) << failed.err;
+    EXPECT_NE(failed.err.find("replacing " + lake_uri() + "/songs with"), std::string::npos) << failed.err;
+    EXPECT_NE(failed.err.find("failed while copying"), std::string::npos) << failed.err;
+    EXPECT_NE(failed.err.find("gave up after 3 attempts"), std::string::npos) << failed.err;
+    EXPECT_NE(failed.err.find("the next run into this lake completes it"), std::string::npos) << failed.err;
+    Tree after = s3_tree(std::string(kPrefix) + "/lake");
+    EXPECT_EQ(after.count("songs/_SUCCESS"), 0u) << "the half-replaced table has no marker";
+    for (const char* untouched : {"artists", "time"}) {  // committed after songs
+      Tree before_table;
+      Tree after_table;
+      for (const auto& [name, content] : previous.lake) {
+        if (name.rfind(std::string(untouched) + "/", 0) == 0) before_table[name] = content;
+      }
+      for (const auto& [name, content] : after) {
+        if (name.rfind(std::string(untouched) + "/", 0) == 0) after_table[name] = content;
+      }
+      EXPECT_EQ(differing_files(before_table, after_table), "") << untouched << " as it was, marker included";
     }
-    for (const auto& [name, content] : after) {
-      if (name.rfind(std::string(untouched) + "/", 0) == 0) after_table[name] = content;
-    }
-    EXPECT_EQ(differing_files(before_table, after_table), "") << untouched << " as it was, marker included";
   }
+  // The same load again, with S3 answering: the interrupted commit is
+  // completed first, then the new load commits.
+  CliRun next = run_cli(cli_etl_args(previous.db.uri(), lake_uri(), endpoint_, fewer_log_uri()));
+  EXPECT_EQ(next.status, 0) << next.err;
+  EXPECT_NE(next.err.find("completed the interrupted commit"), std::string::npos) << next.err;
+  Tree after = s3_tree(std::string(kPrefix) + "/lake");
+  for (const auto& table : lake::lake_table_names()) EXPECT_EQ(after.count(table + "/_SUCCESS"), 1u) << table;
+  EXPECT_EQ(after.count("_sparkify_commit"), 0u);
   EXPECT_EQ(staging_keys(), std::vector<std::string>{}) << "the staged objects are removed";
 }
 

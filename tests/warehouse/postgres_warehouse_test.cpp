@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <ctime>
 #include <thread>
 
 #include "model/error.h"
@@ -20,6 +23,13 @@ using testing::query_scalar;
 using testing::read_star_from_postgres;
 using testing::TestDatabase;
 
+// Load ids unique across runs of the test against one database.
+std::string next_load_id() {
+  static int loads = 0;
+  return "test-" + std::to_string(::getpid()) + "-" + std::to_string(std::time(nullptr)) + "-" +
+         std::to_string(++loads);
+}
+
 void load(PostgresWarehouse& warehouse, const std::vector<model::SongRecord>& songs,
           const std::vector<model::EventRecord>& events) {
   warehouse.begin_load();
@@ -28,7 +38,7 @@ void load(PostgresWarehouse& warehouse, const std::vector<model::SongRecord>& so
   warehouse.stage_events(events);
   warehouse.end_stage();
   warehouse.transform();
-  warehouse.commit();
+  warehouse.commit(next_load_id());
 }
 
 model::StarSchema build_in_process(const std::vector<model::SongRecord>& songs,
@@ -110,11 +120,37 @@ TEST(PostgresWarehouse, KilledConnectionDuringCopyCommitsNothing) {
         for (int round = 0; round < 200; ++round) warehouse.stage_events(std::vector(500, events[0]));
         warehouse.end_stage();
         warehouse.transform();
-        warehouse.commit();
+        warehouse.commit(next_load_id());
       },
       WarehouseError);
   warehouse.abort();
   EXPECT_EQ(first_difference(before, read_star_from_postgres(db.uri())), "");
+}
+
+// The ledger row exists exactly when its load committed: a lake whose commit
+// was interrupted asks it whether to complete or undo.
+TEST(PostgresWarehouse, LedgerRecordsCommittedLoadsOnly) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  TestDatabase db;
+  std::string committed = next_load_id();
+  std::string rolled_back = next_load_id();
+  {
+    PostgresWarehouse warehouse(db.uri());
+    warehouse.begin_load();
+    warehouse.transform();
+    warehouse.commit(committed);
+  }
+  {
+    PostgresWarehouse warehouse(db.uri());
+    warehouse.begin_load();
+    warehouse.transform();
+    warehouse.abort();
+  }
+  PostgresWarehouse warehouse(db.uri());
+  EXPECT_TRUE(warehouse.has_committed(committed));
+  EXPECT_FALSE(warehouse.has_committed(rolled_back));
+  warehouse.create_tables();  // drops the star, keeps the ledger
+  EXPECT_TRUE(warehouse.has_committed(committed));
 }
 
 TEST(PostgresWarehouse, ErrorsNameTheServerButNeverThePassword) {

@@ -570,14 +570,9 @@ void S3FileSystem::replace_tree(const std::string& staged, const std::string& ta
   } catch (const IoError& error) {
     throw step_failed("copying (the target may now mix old and new objects; the staged tree is whole)", error);
   }
-  std::vector<std::string> staged_keys;
-  staged_keys.reserve(staged_objects.size());
-  for (auto& object : staged_objects) staged_keys.push_back(std::move(object.key));
-  try {
-    delete_keys(*client_, from.bucket, staged_keys);
-  } catch (const IoError& error) {
-    throw step_failed("deleting the staged objects (the target is complete)", error);
-  }
+  // The staged objects stay: the caller removes them once its whole commit
+  // is done, so that a commit interrupted after this copy can run it again
+  // from a whole staged tree.
 }
 
 void S3FileSystem::create_bucket(const std::string& bucket) {

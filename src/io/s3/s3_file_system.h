@@ -75,12 +75,11 @@ class S3FileSystem final : public FileSystem {
   // NOT ATOMIC on S3. S3 has no rename and no transaction over several
   // keys, so this deletes the target objects the staged tree does not have,
   // then copies every staged object to its place below `target`
-  // (server-side CopyObject, many at once), then deletes the staged objects.
-  // While it runs, a reader of `target` may see part of the old tree, or a
-  // mix of old and new objects. If it fails while deleting or copying,
-  // `target` holds such a partial tree and `staged` is whole; if it fails
-  // while deleting the staged objects, `target` is complete and part of
-  // `staged` remains. The IoError says which step failed. Readers that need
+  // (server-side CopyObject, many at once). The staged objects stay, for the
+  // caller to remove. While it runs, a reader of `target` may see part of
+  // the old tree, or a mix of old and new objects. If it fails, `target`
+  // holds such a partial tree and `staged` is whole, so calling it again
+  // completes the replacement. The IoError says which step failed. Readers that need
   // a consistent view should look for a marker object written after this
   // returns: an old marker the staged tree lacks is gone before the first
   // copy. Objects over 5 GiB (CopyObject's limit) are refused before
