@@ -127,6 +127,23 @@ FieldError take_double(od::value& value, std::optional<double>& out) {
   return {};
 }
 
+// The instants every target can hold: years 1900 to 2200, UTC. A ts in
+// micro- or nanoseconds lands far outside (year 50806, or an interval
+// PostgreSQL and DuckDB refuse), so it is a reject naming the record rather
+// than a broken partition or a load failure naming none.
+constexpr int64_t kEarliestTimestampMs = -2208988800000;  // 1900-01-01T00:00:00.000Z
+constexpr int64_t kLatestTimestampMs = 7289654399999;     // 2200-12-31T23:59:59.999Z
+
+// `ts`: an integer of epoch milliseconds between the two instants above.
+FieldError take_timestamp_ms(od::value& value, std::optional<int64_t>& out) {
+  if (auto error = take_integer(value, out)) return error;
+  if (out && (*out < kEarliestTimestampMs || *out > kLatestTimestampMs)) {
+    return {"expected epoch milliseconds in the years 1900 to 2200 UTC (" + std::to_string(kEarliestTimestampMs) +
+            " to " + std::to_string(kLatestTimestampMs) + "), found " + std::to_string(*out)};
+  }
+  return {};
+}
+
 // A number of epoch milliseconds that may carry a fraction
 // (1540919166796.0): rounded to the nearest millisecond.
 FieldError take_rounded_int64(od::value& value, std::optional<int64_t>& out) {
@@ -263,7 +280,7 @@ FieldError take_event_field(std::string_view key, od::value value, model::EventR
       if (key == "status") return take_integer(value, event.status);
       break;
     case 't':
-      if (key == "ts") return take_integer(value, event.ts);
+      if (key == "ts") return take_timestamp_ms(value, event.ts);
       break;
     case 'u':
       if (key == "userAgent") return take_string(value, event.user_agent);

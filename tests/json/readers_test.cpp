@@ -117,6 +117,14 @@ TEST(EventReader, ChunksHoldEveryRecordAndKeepTheFilesLineNumbers) {
   EXPECT_EQ(rejects[0].line, 7u);
 }
 
+TEST(EventReader, TimestampsFromTheFirstInstantOf1900ToTheLastOf2200) {
+  Events got = read_events("{\"ts\":-2208988800000}\n{\"ts\":7289654399999}\n");
+  ASSERT_EQ(got.rejects.size(), 0u) << got.rejects[0].reason;
+  ASSERT_EQ(got.records.size(), 2u);
+  EXPECT_EQ(got.records[0].ts, -2208988800000);
+  EXPECT_EQ(got.records[1].ts, 7289654399999);
+}
+
 TEST(EventReader, UnknownKeysAreIgnored) {
   Events got = read_events(R"({"ts":5,"extra":{"nested":[1,2,{"x":null}]},"more":true})");
   ASSERT_EQ(got.records.size(), 1u);
@@ -154,6 +162,10 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, EventRejects,
     ::testing::Values(BadCase{R"({"ts":"1541106106796"})", "ts", "expected an integer, found a string"},
                       BadCase{R"({"ts":1.5})", "ts", "fraction"},
+                      BadCase{R"({"ts":1541106106796000})", "ts", "in the years 1900 to 2200 UTC"},
+                      BadCase{R"({"ts":1541106106796000000})", "ts", "in the years 1900 to 2200 UTC"},
+                      BadCase{R"({"ts":-2208988800001})", "ts", "found -2208988800001"},
+                      BadCase{R"({"ts":7289654400000})", "ts", "(-2208988800000 to 7289654399999)"},
                       BadCase{R"({"sessionId":99999999999})", "sessionId", "out of range"},
                       BadCase{R"({"userId":"12a"})", "userId", "digits"},
                       BadCase{R"({"userId":true})", "userId", "expected an integer, found a boolean"},
