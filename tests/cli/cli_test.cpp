@@ -79,6 +79,26 @@ TEST(Cli, MalformedConfigNamesFileAndLine) {
   EXPECT_NE(outcome.output.find(dir / "dwh.cfg" + ":2"), std::string::npos) << outcome.output;
 }
 
+TEST(Cli, RecordsNoTargetCanHoldAreRejectsAndTheLakeIsWritten) {
+  TempDir dir;
+  write_text(dir / "songs/a.json", "{\"song_id\":\"S1\",\"artist_id\":\"" + std::string(300, 'A') +
+                                       "\",\"title\":\"T\",\"duration\":1.5,\"year\":2000}\n");
+  write_text(dir / "songs/b.json", "{\"song_id\":\"S2\",\"artist_id\":\"AR1\",\"title\":\"U\",\"duration\":2.5,\"year\":2001}\n");
+  const std::string play = R"({"page":"NextSong","userId":"7","sessionId":1,"song":"U","artist":"A","length":2.5,)";
+  write_text(dir / "logs/a.json", play + R"("itemInSession":0,"ts":1541106106796000})" + "\n" + play +
+                                      R"("itemInSession":1,"ts":1541106106796})" + "\n");
+  Outcome outcome = run_cli("etl --song-data " + (dir / "songs") + " --log-data " + (dir / "logs") + " --lake " +
+                            (dir / "lake") + " --rejects " + (dir / "rejects.ndjson") + " --max-errors 2");
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  std::string rejects = read_text(dir / "rejects.ndjson");
+  EXPECT_NE(rejects.find(R"("field":"artist_id")"), std::string::npos) << rejects;
+  EXPECT_NE(rejects.find(R"("field":"ts")"), std::string::npos) << rejects;
+  EXPECT_TRUE(std::filesystem::exists(dir / "lake/songs/year=2001/artist_id=AR1"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "lake/songs/year=2000"));
+  EXPECT_TRUE(std::filesystem::exists(dir / "lake/songplays/year=2018/month=11"));
+  EXPECT_FALSE(std::filesystem::exists(dir / "lake/songplays/year=50806"));
+}
+
 TEST(Cli, GenerateThenEtlIntoTheDefaultLake) {
   TempDir dir;
   ASSERT_EQ(run_cli("generate --songs 200 --events 2000 --seed 1 --out " + (dir / "data")).status, 0);

@@ -219,5 +219,22 @@ TEST(SongReader, WrongTypeIsARejectNamingTheField) {
             "song_data/A/A/A/TR.json:1: year: expected an integer, found a string");
 }
 
+TEST(SongReader, ArtistIdTooLongForALakeFolderIsARejectNamingIt) {
+  // "artist_id=" and the value escaped: 255 bytes is the most a folder name takes.
+  auto song_with = [](const std::string& artist_id) {
+    return "{\"song_id\":\"S1\",\"artist_id\":\"" + artist_id + "\"}";
+  };
+  EXPECT_EQ(read_songs(song_with(std::string(245, 'A'))).records.size(), 1u);
+  EXPECT_EQ(read_songs(song_with(std::string(81, '/'))).records.size(), 1u) << "253 bytes escaped";
+  for (const std::string& too_long : {std::string(246, 'A'), std::string(82, '/')}) {
+    Songs got = read_songs(song_with(too_long));
+    EXPECT_EQ(got.records.size(), 0u);
+    ASSERT_EQ(got.rejects.size(), 1u);
+    EXPECT_EQ(got.rejects[0].field, "artist_id");
+    EXPECT_NE(got.rejects[0].reason.find("folder"), std::string::npos) << got.rejects[0].reason;
+    EXPECT_NE(got.rejects[0].reason.find("256 bytes, more than 255"), std::string::npos) << got.rejects[0].reason;
+  }
+}
+
 }  // namespace
 }  // namespace sparkify::json
