@@ -320,10 +320,21 @@ Reject make_reject(const std::string& source, uint64_t line, std::string field, 
                 std::string(text.substr(0, kMaxRejectText))};
 }
 
-// Calls on_line(line_number, text) for every non-blank line, CR stripped.
+// A UTF-8 byte order mark, which Windows tools put at the start of a file
+// and which is not JSON.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// `text` without a byte order mark at its start.
+std::string_view without_bom(std::string_view text) {
+  if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
+  return text;
+}
+
+// Calls on_line(line_number, text) for every non-blank line, CR stripped; a
+// byte order mark at the start of the file is skipped.
 template <typename OnLine>
 void for_each_line(const io::Bytes& bytes, OnLine&& on_line) {
-  const char* cursor = bytes.data();
+  const char* cursor = without_bom(bytes.view()).data();
   const char* end = bytes.data() + bytes.size();
   uint64_t line_number = 0;
   while (cursor < end) {
@@ -383,7 +394,7 @@ class Kernel final : public ReaderKernel {
     model::SongRecord whole;
     std::string field;
     std::string reason;
-    std::string_view text = bytes.view();
+    std::string_view text = without_bom(bytes.view());
     while (!text.empty() && is_blank(text.substr(0, 1))) text.remove_prefix(1);
     auto take = [&](std::string_view key, od::value value) { return take_song_field(key, value, whole); };
     const char* readable_end = bytes.data() + bytes.size() + io::Bytes::kPadding;

@@ -11,7 +11,8 @@
 // too long to name a lake folder (model/partition_value.h). Event files are
 // NDJSON: blank lines are skipped, CRLF is accepted, the last line may lack
 // its newline. A song file holds one object, or several one per line, or one
-// object spread over several lines.
+// object spread over several lines. A UTF-8 byte order mark at the start of
+// a file (of its inflated bytes, for gzip) is skipped.
 #pragma once
 
 #include <functional>

@@ -99,6 +99,19 @@ TEST(Cli, RecordsNoTargetCanHoldAreRejectsAndTheLakeIsWritten) {
   EXPECT_FALSE(std::filesystem::exists(dir / "lake/songplays/year=50806"));
 }
 
+TEST(Cli, FilesStartingWithAByteOrderMarkLoad) {
+  TempDir dir;
+  const std::string bom = "\xEF\xBB\xBF";
+  write_text(dir / "songs/a.json", bom + R"({"song_id":"S1","artist_id":"AR1","title":"T","duration":1.5})" + "\n");
+  write_text(dir / "logs/a.json", bom + R"({"page":"NextSong","userId":"7","sessionId":1,"ts":1541106106796})" + "\n");
+  write_text(dir / "logs/b.json", bom + R"({"page":"NextSong","userId":"8","sessionId":2,"ts":1541106106797})" + "\n");
+  ASSERT_EQ(std::system(("gzip " + (dir / "logs/b.json")).c_str()), 0);
+  Outcome outcome = run_cli("etl --song-data " + (dir / "songs") + " --log-data " + (dir / "logs") + " --lake " +
+                            (dir / "lake") + " --rejects " + (dir / "rejects.ndjson"));
+  EXPECT_EQ(outcome.status, 0) << outcome.output;
+  EXPECT_NE(outcome.output.find("rejects  0"), std::string::npos) << outcome.output;
+}
+
 TEST(Cli, GenerateThenEtlIntoTheDefaultLake) {
   TempDir dir;
   ASSERT_EQ(run_cli("generate --songs 200 --events 2000 --seed 1 --out " + (dir / "data")).status, 0);

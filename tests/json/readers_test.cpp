@@ -97,6 +97,20 @@ TEST(EventReader, CrlfBlankLinesAndNoFinalNewline) {
   EXPECT_EQ(got.records[2].ts, 3);
 }
 
+TEST(EventReader, SkipsAByteOrderMarkAtTheStart) {
+  Events got = read_events("\xEF\xBB\xBF{\"ts\":1}\n{\"ts\":2}\n");
+  ASSERT_EQ(got.rejects.size(), 0u) << got.rejects[0].reason;
+  ASSERT_EQ(got.records.size(), 2u);
+  EXPECT_EQ(got.records[0].ts, 1);
+}
+
+TEST(EventReader, AByteOrderMarkAnywhereElseIsNotSkipped) {
+  Events got = read_events("{\"ts\":1}\n\xEF\xBB\xBF{\"ts\":2}\n");
+  EXPECT_EQ(got.records.size(), 1u);
+  ASSERT_EQ(got.rejects.size(), 1u);
+  EXPECT_EQ(got.rejects[0].line, 2u);
+}
+
 TEST(EventReader, ChunksHoldEveryRecordAndKeepTheFilesLineNumbers) {
   std::string text;
   for (int line_idx = 1; line_idx <= 10; ++line_idx) {
@@ -208,6 +222,17 @@ TEST(SongReader, OneObjectOverSeveralLines) {
   ASSERT_EQ(got.rejects.size(), 0u);
   ASSERT_EQ(got.records.size(), 1u);
   EXPECT_EQ(got.records[0].year, 2001);
+}
+
+TEST(SongReader, SkipsAByteOrderMarkAtTheStart) {
+  Songs one_line = read_songs("\xEF\xBB\xBF{\"song_id\":\"S1\"}\n");
+  ASSERT_EQ(one_line.rejects.size(), 0u) << one_line.rejects[0].reason;
+  ASSERT_EQ(one_line.records.size(), 1u);
+  EXPECT_EQ(one_line.records[0].song_id, "S1");
+  Songs pretty = read_songs("\xEF\xBB\xBF{\n  \"song_id\": \"S2\",\n  \"year\": 2001\n}\n");
+  ASSERT_EQ(pretty.rejects.size(), 0u) << pretty.rejects[0].reason;
+  ASSERT_EQ(pretty.records.size(), 1u);
+  EXPECT_EQ(pretty.records[0].song_id, "S2");
 }
 
 TEST(SongReader, WrongTypeIsARejectNamingTheField) {
