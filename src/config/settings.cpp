@@ -1,5 +1,7 @@
 #include "config/settings.h"
 
+#include <filesystem>
+
 #include "config/ini.h"
 #include "model/error.h"
 
@@ -15,6 +17,19 @@ std::string quote_conninfo_value(const std::string& value) {
   }
   out += "'";
   return out;
+}
+
+// A local source that is not there is a usage error found here, before
+// anything is created or connected to. An s3:// source (the prefix that
+// io::is_s3_uri tests) is found missing when it is listed.
+void require_local_source(const std::string& path, const char* what) {
+  if (path.rfind("s3://", 0) == 0) return;
+  std::error_code error;
+  // Any other failure to look (a folder we may not read) is left to the
+  // listing, which names it.
+  if (std::filesystem::status(path, error).type() == std::filesystem::file_type::not_found) {
+    throw UsageError(std::string("no ") + what + " at " + path + ": no such file or folder");
+  }
 }
 
 template <typename T>
@@ -104,6 +119,8 @@ Settings resolve_etl_settings(const Flags& flags) {
   settings.s3_connections = flags.s3_connections.value_or(0);
   if (flags.s3_max_attempts && *flags.s3_max_attempts < 1) throw UsageError("--s3-max-attempts must be 1 or more");
   settings.s3_max_attempts = flags.s3_max_attempts.value_or(0);
+  require_local_source(settings.song_data, "song data");
+  require_local_source(settings.log_data, "log data");
   return settings;
 }
 

@@ -68,7 +68,8 @@ struct Settings {
 
 // Merges flags over the file. With neither a target nor a lake anywhere,
 // the run writes the embedded default lake, ./lake. Throws UsageError when
-// a source is missing or a value is out of range.
+// a source is not given, when a local source path does not exist (an s3://
+// one is checked when listed), or when a value is out of range.
 Settings resolve_etl_settings(const Flags& flags);
 
 // Resolves only the warehouse target (create-tables). Throws UsageError

@@ -47,12 +47,25 @@ TEST(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(run_cli("create-tables").status, 2) << "no target anywhere";
 }
 
+TEST(Cli, AMissingInputPathExitsTwoBeforeAnyWork) {
+  TempDir dir;
+  write_text(dir / "logs/a.json", "{\"ts\":1}\n");
+  Outcome outcome = run_cli("etl --song-data " + (dir / "none") + " --log-data " + (dir / "logs") + " --lake " +
+                            (dir / "lake") + " --rejects " + (dir / "rejects.ndjson"));
+  EXPECT_EQ(outcome.status, 2);
+  EXPECT_NE(outcome.output.find(dir / "none"), std::string::npos) << outcome.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "lake"));
+}
+
 TEST(Cli, DataFailuresExitOne) {
   TempDir dir;
-  Outcome outcome = run_cli("etl --song-data " + (dir / "none") + " --log-data " + (dir / "none") + " --lake " +
-                            (dir / "lake"));
+  write_text(dir / "songs/a.json", "{\"song_id\":\"S1\"}\n");
+  write_text(dir / "logs/a.json", "{\"ts\":1}\n{\"ts\":\n");
+  Outcome outcome = run_cli("etl --song-data " + (dir / "songs") + " --log-data " + (dir / "logs") + " --lake " +
+                            (dir / "lake") + " --rejects " + (dir / "rejects.ndjson") + " --max-errors 0");
   EXPECT_EQ(outcome.status, 1);
-  EXPECT_NE(outcome.output.find(dir / "none"), std::string::npos) << outcome.output;
+  EXPECT_NE(outcome.output.find(dir / "logs/a.json:2"), std::string::npos) << outcome.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "lake/songplays"));
 }
 
 TEST(Cli, PasswordsNeverAppear) {

@@ -1,0 +1,67 @@
+#include "config/settings.h"
+
+#include <gtest/gtest.h>
+
+#include "model/error.h"
+#include "test_support.h"
+
+namespace sparkify::config {
+namespace {
+
+using testing::TempDir;
+using testing::write_text;
+
+// The message of the UsageError that `resolve` throws; fails the test when
+// it throws none.
+template <typename Resolve>
+std::string usage_error_of(Resolve&& resolve) {
+  try {
+    resolve();
+  } catch (const UsageError& error) {
+    return error.what();
+  }
+  ADD_FAILURE() << "no UsageError";
+  return {};
+}
+
+// Flags for a run whose sources exist.
+struct LocalRun {
+  TempDir dir;
+  Flags flags;
+  LocalRun() {
+    write_text(dir / "songs/a.json", "{}\n");
+    write_text(dir / "logs/a.json", "{}\n");
+    flags.song_data = dir / "songs";
+    flags.log_data = dir / "logs";
+  }
+};
+
+TEST(Settings, ExistingLocalSourcesResolve) {
+  LocalRun run;
+  Settings settings = resolve_etl_settings(run.flags);
+  EXPECT_EQ(settings.song_data, run.dir / "songs");
+  EXPECT_EQ(settings.lake, "lake");
+}
+
+TEST(Settings, AMissingLocalSourceIsAUsageErrorNamingIt) {
+  LocalRun run;
+  run.flags.song_data = run.dir / "no-songs";
+  std::string message = usage_error_of([&] { resolve_etl_settings(run.flags); });
+  EXPECT_NE(message.find(run.dir / "no-songs"), std::string::npos) << message;
+  EXPECT_NE(message.find("song data"), std::string::npos) << message;
+
+  LocalRun other;
+  other.flags.log_data = other.dir / "songs/a.json/below-a-file";
+  message = usage_error_of([&] { resolve_etl_settings(other.flags); });
+  EXPECT_NE(message.find(other.dir / "songs/a.json/below-a-file"), std::string::npos) << message;
+}
+
+TEST(Settings, S3SourcesAreCheckedWhenListedNotHere) {
+  LocalRun run;
+  run.flags.song_data = "s3://bucket/song_data";
+  run.flags.log_data = "s3://bucket/log_data";
+  EXPECT_EQ(resolve_etl_settings(run.flags).log_data, "s3://bucket/log_data");
+}
+
+}  // namespace
+}  // namespace sparkify::config
