@@ -1,6 +1,8 @@
 #include "config/settings.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <string_view>
 
 #include "config/ini.h"
 #include "model/error.h"
@@ -17,6 +19,63 @@ std::string quote_conninfo_value(const std::string& value) {
   }
   out += "'";
   return out;
+}
+
+constexpr const char* kTargetForms =
+    "a postgresql:// or postgres:// URI such as postgresql://user@host:5432/db, or a libpq keyword=value "
+    "string such as 'host=... dbname=... user=...'";
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+// "scheme://" at the start of `text` (RFC 3986 scheme characters), or empty.
+std::string_view uri_scheme(std::string_view text) {
+  size_t end = text.find("://");
+  if (end == std::string_view::npos || end == 0) return {};
+  auto is_alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
+  if (!is_alpha(text[0])) return {};
+  for (char c : text.substr(0, end)) {
+    if (!is_alpha(c) && !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.') return {};
+  }
+  return text.substr(0, end);
+}
+
+// Every libpq keyword is lower-case letters and underscores.
+bool is_keyword_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+
+// True when `text` reads as libpq's keyword=value pairs, as its
+// conninfo_parse reads them: a value is a run of non-space characters or
+// single-quoted, '\' escaping the next character in either. Whether each
+// keyword is one libpq knows is left to libpq.
+bool is_keyword_value_string(std::string_view text) {
+  size_t at = 0;
+  auto skip_spaces = [&] {
+    while (at < text.size() && is_space(text[at])) ++at;
+  };
+  while (true) {
+    skip_spaces();
+    if (at == text.size()) return true;
+    size_t keyword_start = at;
+    while (at < text.size() && is_keyword_char(text[at])) ++at;
+    if (at == keyword_start) return false;
+    skip_spaces();
+    if (at == text.size() || text[at] != '=') return false;
+    ++at;
+    skip_spaces();
+    if (at < text.size() && text[at] == '\'') {
+      for (++at;; ++at) {
+        if (at >= text.size()) return false;  // no closing quote
+        if (text[at] == '\\') {
+          ++at;
+        } else if (text[at] == '\'') {
+          ++at;
+          break;
+        }
+      }
+    } else {
+      while (at < text.size() && !is_space(text[at])) at += text[at] == '\\' ? 2 : 1;
+      at = std::min(at, text.size());
+    }
+  }
 }
 
 // A local source that is not there is a usage error found here, before
@@ -58,6 +117,18 @@ std::string conninfo_from_cluster(const std::optional<std::string>& host, const 
   return out;
 }
 
+void check_target(const std::string& target) {
+  if (std::string_view scheme = uri_scheme(target); !scheme.empty()) {
+    if (scheme == "postgresql" || scheme == "postgres") return;
+    throw UsageError("the warehouse target is a " + std::string(scheme) + ":// URI, which this tool cannot load into; give " +
+                     kTargetForms);
+  }
+  // The string itself is never shown: it may hold a password.
+  if (!is_keyword_value_string(target)) {
+    throw UsageError(std::string("the warehouse target is neither a URI nor keyword=value pairs; give ") + kTargetForms);
+  }
+}
+
 FileSettings read_config_file(const std::string& path) {
   IniFile ini = IniFile::load(path);
   FileSettings file;
@@ -76,10 +147,16 @@ FileSettings read_config_file(const std::string& path) {
 }
 
 std::string resolve_target(const Flags& flags) {
-  if (flags.target) return *flags.target;
+  if (flags.target) {
+    check_target(*flags.target);
+    return *flags.target;
+  }
   if (flags.config_path) {
     FileSettings file = read_config_file(*flags.config_path);
-    if (file.conninfo) return *file.conninfo;
+    if (file.conninfo) {
+      check_target(*file.conninfo);
+      return *file.conninfo;
+    }
   }
   throw UsageError(
       "no warehouse given: pass --target postgresql://USER@HOST:PORT/DB (or --target postgresql:// to "
@@ -97,6 +174,7 @@ Settings resolve_etl_settings(const Flags& flags) {
   settings.song_data = *song_data;
   settings.log_data = *log_data;
   settings.target = first_of(flags.target, file.conninfo);
+  if (settings.target) check_target(*settings.target);
   settings.lake = flags.lake;
   if (!settings.target && !settings.lake) settings.lake = "lake";  // the embedded default
   settings.max_errors = flags.max_errors.value_or(0);

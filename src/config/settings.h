@@ -69,12 +69,20 @@ struct Settings {
 // Merges flags over the file. With neither a target nor a lake anywhere,
 // the run writes the embedded default lake, ./lake. Throws UsageError when
 // a source is not given, when a local source path does not exist (an s3://
-// one is checked when listed), or when a value is out of range.
+// one is checked when listed), when the target is not one check_target()
+// accepts, or when a value is out of range.
 Settings resolve_etl_settings(const Flags& flags);
 
 // Resolves only the warehouse target (create-tables). Throws UsageError
-// when there is none.
+// when there is none or it is not one check_target() accepts.
 std::string resolve_target(const Flags& flags);
+
+// Throws UsageError unless `target` is a warehouse connection string this
+// tool loads into: a postgresql:// or postgres:// URI, or libpq
+// keyword=value pairs ("" too: everything from the PG* environment). Any
+// other scheme (mysql://, redshift://) is refused, naming the accepted
+// forms; the message never repeats the string, which may hold a password.
+void check_target(const std::string& target);
 
 // "host=… port=… dbname=… user=… password=…" with libpq's quoting.
 std::string conninfo_from_cluster(const std::optional<std::string>& host, const std::optional<std::string>& port,

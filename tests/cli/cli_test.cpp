@@ -84,6 +84,21 @@ TEST(Cli, PasswordsNeverAppear) {
   EXPECT_EQ(uri.output.find("Sup3rS3cret"), std::string::npos) << uri.output;
 }
 
+TEST(Cli, AnUnknownTargetSchemeExitsTwoNamingTheAcceptedForms) {
+  TempDir dir;
+  write_text(dir / "songs/a.json", "{\"song_id\":\"S1\"}\n");
+  write_text(dir / "logs/a.json", "{\"ts\":1}\n");
+  for (const std::string& command :
+       {"etl --song-data " + (dir / "songs") + " --log-data " + (dir / "logs") + " --target ",
+        std::string("create-tables --target ")}) {
+    Outcome outcome = run_cli(command + "'mysql://etl:Sup3rS3cret@127.0.0.1:1/dwh'");
+    EXPECT_EQ(outcome.status, 2) << outcome.output;
+    EXPECT_NE(outcome.output.find("postgresql://"), std::string::npos) << outcome.output;
+    EXPECT_NE(outcome.output.find("keyword=value"), std::string::npos) << outcome.output;
+    EXPECT_EQ(outcome.output.find("Sup3rS3cret"), std::string::npos) << outcome.output;
+  }
+}
+
 TEST(Cli, MalformedConfigNamesFileAndLine) {
   TempDir dir;
   write_text(dir / "dwh.cfg", "[CLUSTER]\nHOST 127.0.0.1\n");

@@ -63,5 +63,32 @@ TEST(Settings, S3SourcesAreCheckedWhenListedNotHere) {
   EXPECT_EQ(resolve_etl_settings(run.flags).log_data, "s3://bucket/log_data");
 }
 
+TEST(Settings, TargetsAreLibpqUrisOrKeywordValuePairs) {
+  for (const char* target : {"", "postgresql://", "postgres://", "postgresql://etl@db:5432/sparkify",
+                             "postgres://etl:pw@db/sparkify?sslmode=require", "host=db dbname=sparkify",
+                             "  host = db   dbname='my db' password='it\\'s' ", "host=a\\ b"}) {
+    EXPECT_NO_THROW(check_target(target)) << target;
+  }
+}
+
+TEST(Settings, OtherTargetsAreUsageErrorsNamingTheAcceptedForms) {
+  for (const char* target : {"mysql://etl:Sup3rS3cret@db/sparkify", "redshift://etl:Sup3rS3cret@db:5439/dev",
+                             "POSTGRESQL://etl:Sup3rS3cret@db/x", "jdbc:postgresql://db/x?password=Sup3rS3cret",
+                             "Sup3rS3cret", "host=db password='Sup3rS3cret", "=Sup3rS3cret", "host db"}) {
+    std::string message = usage_error_of([&] { check_target(target); });
+    EXPECT_NE(message.find("postgresql://"), std::string::npos) << message;
+    EXPECT_NE(message.find("keyword=value"), std::string::npos) << message;
+    EXPECT_EQ(message.find("Sup3rS3cret"), std::string::npos) << message;
+  }
+  EXPECT_NE(usage_error_of([] { check_target("mysql://db/x"); }).find("mysql://"), std::string::npos);
+}
+
+TEST(Settings, EveryCommandChecksItsTarget) {
+  LocalRun run;
+  run.flags.target = "mysql://etl@db/sparkify";
+  EXPECT_THROW(resolve_etl_settings(run.flags), UsageError);
+  EXPECT_THROW(resolve_target(run.flags), UsageError);
+}
+
 }  // namespace
 }  // namespace sparkify::config
