@@ -99,6 +99,20 @@ TEST(Cli, AnUnknownTargetSchemeExitsTwoNamingTheAcceptedForms) {
   }
 }
 
+TEST(Cli, AConfigThatIsAFolderOrCannotBeReadExitsTwo) {
+  TempDir dir;
+  write_text(dir / "songs/a.json", "{\"song_id\":\"S1\"}\n");
+  write_text(dir / "logs/a.json", "{\"ts\":1}\n");
+  std::string sources = " --song-data " + (dir / "songs") + " --log-data " + (dir / "logs") + " --lake " + (dir / "lake");
+  Outcome folder = run_cli("etl --config " + dir.str() + sources);
+  EXPECT_EQ(folder.status, 2) << folder.output;
+  EXPECT_NE(folder.output.find(dir.str() + " is a folder, not a file"), std::string::npos) << folder.output;
+  Outcome missing = run_cli("etl --config " + (dir / "missing.cfg") + sources);
+  EXPECT_EQ(missing.status, 2) << missing.output;
+  EXPECT_NE(missing.output.find(dir / "missing.cfg"), std::string::npos) << missing.output;
+  EXPECT_EQ(run_cli("create-tables --config " + dir.str()).status, 2);
+}
+
 TEST(Cli, MalformedConfigNamesFileAndLine) {
   TempDir dir;
   write_text(dir / "dwh.cfg", "[CLUSTER]\nHOST 127.0.0.1\n");
