@@ -133,6 +133,18 @@ FileSettings read_config_file(const std::string& path) {
   IniFile ini = IniFile::load(path);
   FileSettings file;
   if (ini.has_section("CLUSTER")) {
+    // Without these libpq would fill in the login name and its database:
+    // a load into the wrong database, quietly.
+    std::string missing;
+    for (const char* key : {"HOST", "DB_NAME", "DB_USER"}) {
+      if (ini.get("CLUSTER", key)) continue;
+      missing += missing.empty() ? "" : ", ";
+      missing += key;
+    }
+    if (!missing.empty()) {
+      throw UsageError(path + ": [CLUSTER] needs HOST, DB_NAME and DB_USER (DB_PASSWORD and DB_PORT are optional); "
+                       "missing: " + missing);
+    }
     file.conninfo = conninfo_from_cluster(ini.get("CLUSTER", "HOST"), ini.get("CLUSTER", "DB_PORT"),
                                           ini.get("CLUSTER", "DB_NAME"), ini.get("CLUSTER", "DB_USER"),
                                           ini.get("CLUSTER", "DB_PASSWORD"));

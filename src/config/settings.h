@@ -43,7 +43,9 @@ struct FileSettings {
 };
 
 // Reads dwh.cfg. Throws UsageError naming the file (and line) when it cannot
-// be read or parsed.
+// be read or parsed, and naming the missing keys when it has a [CLUSTER]
+// section without HOST, DB_NAME or DB_USER. DB_PASSWORD (else PGPASSWORD or
+// ~/.pgpass) and DB_PORT (else PGPORT or libpq's 5432) are optional.
 FileSettings read_config_file(const std::string& path);
 
 struct Settings {

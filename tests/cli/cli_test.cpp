@@ -113,6 +113,17 @@ TEST(Cli, AConfigThatIsAFolderOrCannotBeReadExitsTwo) {
   EXPECT_EQ(run_cli("create-tables --config " + dir.str()).status, 2);
 }
 
+TEST(Cli, AClusterSectionWithoutItsDatabaseExitsTwo) {
+  TempDir dir;
+  write_text(dir / "dwh.cfg", "[CLUSTER]\nHOST=127.0.0.1\nDB_USER=etl\nDB_PASSWORD=Sup3rS3cret\nDB_PORT=1\n");
+  for (const char* command : {"create-tables", "etl"}) {
+    Outcome outcome = run_cli(std::string(command) + " --config " + (dir / "dwh.cfg"));
+    EXPECT_EQ(outcome.status, 2) << outcome.output;
+    EXPECT_NE(outcome.output.find("DB_NAME"), std::string::npos) << outcome.output;
+    EXPECT_EQ(outcome.output.find("Sup3rS3cret"), std::string::npos) << outcome.output;
+  }
+}
+
 TEST(Cli, MalformedConfigNamesFileAndLine) {
   TempDir dir;
   write_text(dir / "dwh.cfg", "[CLUSTER]\nHOST 127.0.0.1\n");

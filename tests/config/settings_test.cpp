@@ -90,5 +90,21 @@ TEST(Settings, EveryCommandChecksItsTarget) {
   EXPECT_THROW(resolve_target(run.flags), UsageError);
 }
 
+TEST(Settings, AClusterSectionNamesItsHostDatabaseAndUser) {
+  TempDir dir;
+  write_text(dir / "full.cfg", "[CLUSTER]\nHOST=db\nDB_NAME=dwh\nDB_USER=etl\n");
+  EXPECT_EQ(read_config_file(dir / "full.cfg").conninfo, "host='db' dbname='dwh' user='etl'");
+  write_text(dir / "no-name.cfg", "[CLUSTER]\nHOST=db\nDB_USER=etl\nDB_PASSWORD=Sup3rS3cret\nDB_PORT=5439\n");
+  std::string message = usage_error_of([&] { read_config_file(dir / "no-name.cfg"); });
+  EXPECT_NE(message.find(dir / "no-name.cfg"), std::string::npos) << message;
+  EXPECT_NE(message.find("missing: DB_NAME"), std::string::npos) << message;
+  EXPECT_EQ(message.find("Sup3rS3cret"), std::string::npos) << message;
+  write_text(dir / "empty.cfg", "[CLUSTER]\nDB_NAME=\n[S3]\nSONG_DATA=s3://b/s\n");
+  message = usage_error_of([&] { read_config_file(dir / "empty.cfg"); });
+  EXPECT_NE(message.find("missing: HOST, DB_NAME, DB_USER"), std::string::npos) << message;
+  write_text(dir / "no-cluster.cfg", "[S3]\nSONG_DATA=s3://b/s\n");
+  EXPECT_FALSE(read_config_file(dir / "no-cluster.cfg").conninfo);
+}
+
 }  // namespace
 }  // namespace sparkify::config
