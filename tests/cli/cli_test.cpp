@@ -124,6 +124,21 @@ TEST(Cli, AClusterSectionWithoutItsDatabaseExitsTwo) {
   }
 }
 
+TEST(Cli, TheS3EndpointsPasswordNeverAppears) {
+  TempDir dir;
+  // Nothing listens on port 1: the listing fails at once, naming the endpoint.
+  Outcome unreachable = run_cli(
+      "etl --s3-endpoint http://etl:Sup3rS3cret@127.0.0.1:1 --no-sign-request --s3-max-attempts 1 "
+      "--song-data s3://raw/song_data --log-data s3://raw/log_data --lake " + (dir / "lake"));
+  EXPECT_EQ(unreachable.status, 1) << unreachable.output;
+  EXPECT_NE(unreachable.output.find("[redacted]@127.0.0.1:1"), std::string::npos) << unreachable.output;
+  EXPECT_EQ(unreachable.output.find("Sup3rS3cret"), std::string::npos) << unreachable.output;
+  Outcome malformed = run_cli("etl --s3-endpoint ftp://etl:Sup3rS3cret@127.0.0.1:1 --no-sign-request "
+                              "--song-data s3://raw/song_data --log-data s3://raw/log_data --lake " + (dir / "lake"));
+  EXPECT_EQ(malformed.status, 2) << malformed.output;
+  EXPECT_EQ(malformed.output.find("Sup3rS3cret"), std::string::npos) << malformed.output;
+}
+
 TEST(Cli, MalformedConfigNamesFileAndLine) {
   TempDir dir;
   write_text(dir / "dwh.cfg", "[CLUSTER]\nHOST 127.0.0.1\n");
