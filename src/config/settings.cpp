@@ -1,7 +1,9 @@
 #include "config/settings.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <limits>
 #include <string_view>
 
 #include "config/ini.h"
@@ -129,6 +131,21 @@ void check_target(const std::string& target) {
   }
 }
 
+Timeouts resolve_timeouts(const Flags& flags) {
+  Timeouts timeouts;
+  timeouts.connect_s = flags.connect_timeout_s.value_or(kDefaultConnectTimeoutS);
+  if (timeouts.connect_s < 0 || timeouts.connect_s == 1) {
+    throw UsageError("--connect-timeout must be 0 (no limit) or 2 seconds or more (libpq waits at least 2)");
+  }
+  timeouts.statement_s = flags.statement_timeout_s.value_or(0);
+  // The server takes it in milliseconds, as a 32-bit integer.
+  constexpr int kMaxStatementTimeoutS = std::numeric_limits<int32_t>::max() / 1000;
+  if (timeouts.statement_s < 0 || timeouts.statement_s > kMaxStatementTimeoutS) {
+    throw UsageError("--statement-timeout must be 0 (none) to " + std::to_string(kMaxStatementTimeoutS) + " seconds");
+  }
+  return timeouts;
+}
+
 FileSettings read_config_file(const std::string& path) {
   IniFile ini = IniFile::load(path);
   FileSettings file;
@@ -209,6 +226,7 @@ Settings resolve_etl_settings(const Flags& flags) {
   settings.s3_connections = flags.s3_connections.value_or(0);
   if (flags.s3_max_attempts && *flags.s3_max_attempts < 1) throw UsageError("--s3-max-attempts must be 1 or more");
   settings.s3_max_attempts = flags.s3_max_attempts.value_or(0);
+  settings.timeouts = resolve_timeouts(flags);
   require_local_source(settings.song_data, "song data");
   require_local_source(settings.log_data, "log data");
   return settings;

@@ -29,6 +29,17 @@ struct Flags {
   bool no_sign_request = false;
   std::optional<int> s3_connections;
   std::optional<int> s3_max_attempts;
+  // The warehouse connection
+  std::optional<int> connect_timeout_s;    // --connect-timeout
+  std::optional<int> statement_timeout_s;  // --statement-timeout
+};
+
+// How long the warehouse connection may wait. A value the connection string
+// sets itself (?connect_timeout=…) wins over these.
+inline constexpr int kDefaultConnectTimeoutS = 30;
+struct Timeouts {
+  int connect_s = kDefaultConnectTimeoutS;  // to connect and log in; 0: no limit
+  int statement_s = 0;                      // per statement; 0: none set (a long COPY is normal)
 };
 
 // What dwh.cfg contributes.
@@ -66,6 +77,7 @@ struct Settings {
   bool no_sign_request = false;
   int s3_connections = 0;   // requests in flight at once; 0: the client's default
   int s3_max_attempts = 0;  // attempts per request, the first included; 0: AWS_MAX_ATTEMPTS, ~/.aws/config or 3
+  Timeouts timeouts;        // of the warehouse connection
 };
 
 // Merges flags over the file. With neither a target nor a lake anywhere,
@@ -78,6 +90,12 @@ Settings resolve_etl_settings(const Flags& flags);
 // Resolves only the warehouse target (create-tables). Throws UsageError
 // when there is none or it is not one check_target() accepts.
 std::string resolve_target(const Flags& flags);
+
+// The warehouse timeouts of `flags`, defaults filled in. Throws UsageError
+// when --connect-timeout is neither 0 nor 2 or more (libpq waits at least
+// 2 s) or --statement-timeout is negative or too large to hold in
+// milliseconds.
+Timeouts resolve_timeouts(const Flags& flags);
 
 // Throws UsageError unless `target` is a warehouse connection string this
 // tool loads into: a postgresql:// or postgres:// URI, or libpq

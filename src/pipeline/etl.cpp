@@ -42,7 +42,9 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, 
   // on S3 is many requests, any of which may fail for good after the
   // warehouse has committed.
   if (settings.target) {
-    sinks.push_back(std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target)));
+    warehouse::ConnectOptions connect{settings.timeouts.connect_s, settings.timeouts.statement_s};
+    sinks.push_back(
+        std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target, connect)));
   }
   return sinks;
 }

@@ -1,6 +1,12 @@
 // The sparkify binary: exit statuses, help, and secrets kept out of output.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 
 #include "test_support.h"
 
@@ -137,6 +143,58 @@ TEST(Cli, TheS3EndpointsPasswordNeverAppears) {
                               "--song-data s3://raw/song_data --log-data s3://raw/log_data --lake " + (dir / "lake"));
   EXPECT_EQ(malformed.status, 2) << malformed.output;
   EXPECT_EQ(malformed.output.find("Sup3rS3cret"), std::string::npos) << malformed.output;
+}
+
+// A server that accepts connections and never says a word: the kernel
+// completes the handshake for the listening socket's backlog.
+class SilentServer {
+ public:
+  SilentServer() {
+    socket_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    if (socket_ < 0 || ::bind(socket_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(socket_, 16) != 0 || ::getsockname(socket_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ADD_FAILURE() << "cannot listen on 127.0.0.1";
+    }
+    port_ = ntohs(address.sin_port);
+  }
+  ~SilentServer() { ::close(socket_); }
+  int port() const { return port_; }
+
+ private:
+  int socket_ = -1;
+  int port_ = 0;
+};
+
+TEST(Cli, AWarehouseThatNeverAnswersTimesOut) {
+  SilentServer server;
+  TempDir dir;
+  write_text(dir / "songs/a.json", "{\"song_id\":\"S1\"}\n");
+  write_text(dir / "logs/a.json", "{\"ts\":1}\n");
+  std::string target = "'postgresql://etl:Sup3rS3cret@127.0.0.1:" + std::to_string(server.port()) + "/dwh'";
+  for (const std::string& command :
+       {"create-tables --target " + target,
+        "etl --song-data " + (dir / "songs") + " --log-data " + (dir / "logs") + " --target " + target}) {
+    auto start = std::chrono::steady_clock::now();
+    Outcome outcome = run_cli(command + " --connect-timeout 2");
+    auto waited = std::chrono::steady_clock::now() - start;
+    EXPECT_EQ(outcome.status, 1) << outcome.output;
+    EXPECT_NE(outcome.output.find("127.0.0.1:" + std::to_string(server.port())), std::string::npos) << outcome.output;
+    EXPECT_NE(outcome.output.find("timed out"), std::string::npos) << outcome.output;
+    EXPECT_EQ(outcome.output.find("Sup3rS3cret"), std::string::npos) << outcome.output;
+    EXPECT_LT(waited, std::chrono::seconds(10)) << command;
+  }
+}
+
+TEST(Cli, TimeoutsOutOfRangeExitTwo) {
+  for (const char* flags : {"--connect-timeout -1", "--connect-timeout 1", "--connect-timeout soon",
+                            "--statement-timeout -5", "--statement-timeout 9999999"}) {
+    Outcome outcome = run_cli(std::string("create-tables --target postgresql://127.0.0.1:1/dwh ") + flags);
+    EXPECT_EQ(outcome.status, 2) << flags << ": " << outcome.output;
+  }
 }
 
 TEST(Cli, MalformedConfigNamesFileAndLine) {

@@ -106,5 +106,27 @@ TEST(Settings, AClusterSectionNamesItsHostDatabaseAndUser) {
   EXPECT_FALSE(read_config_file(dir / "no-cluster.cfg").conninfo);
 }
 
+TEST(Settings, WarehouseTimeoutsHaveDefaultsAndRanges) {
+  LocalRun run;
+  Timeouts defaults = resolve_etl_settings(run.flags).timeouts;
+  EXPECT_EQ(defaults.connect_s, 30);
+  EXPECT_EQ(defaults.statement_s, 0);
+  run.flags.connect_timeout_s = 0;
+  run.flags.statement_timeout_s = 3600;
+  Timeouts given = resolve_etl_settings(run.flags).timeouts;
+  EXPECT_EQ(given.connect_s, 0);
+  EXPECT_EQ(given.statement_s, 3600);
+  for (int bad : {-1, 1}) {
+    Flags flags;
+    flags.connect_timeout_s = bad;
+    EXPECT_NE(usage_error_of([&] { resolve_timeouts(flags); }).find("--connect-timeout"), std::string::npos) << bad;
+  }
+  for (int bad : {-1, 2147484}) {
+    Flags flags;
+    flags.statement_timeout_s = bad;
+    EXPECT_NE(usage_error_of([&] { resolve_timeouts(flags); }).find("--statement-timeout"), std::string::npos) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace sparkify::config
