@@ -41,7 +41,8 @@ std::string_view uri_scheme(std::string_view text) {
   return text.substr(0, end);
 }
 
-// Every libpq keyword is lower-case letters and underscores.
+// libpq's keywords are lower-case letters and underscores; an upper-case
+// one is let through for libpq to name as unknown.
 bool is_keyword_char(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 
 // True when `text` reads as libpq's keyword=value pairs, as its
@@ -122,12 +123,13 @@ std::string conninfo_from_cluster(const std::optional<std::string>& host, const 
 void check_target(const std::string& target) {
   if (std::string_view scheme = uri_scheme(target); !scheme.empty()) {
     if (scheme == "postgresql" || scheme == "postgres") return;
-    throw UsageError("the warehouse target is a " + std::string(scheme) + ":// URI, which this tool cannot load into; give " +
-                     kTargetForms);
+    throw UsageError("the warehouse target is a " + std::string(scheme) +
+                     ":// URI, which this tool cannot load into; give " + kTargetForms);
   }
   // The string itself is never shown: it may hold a password.
   if (!is_keyword_value_string(target)) {
-    throw UsageError(std::string("the warehouse target is neither a URI nor keyword=value pairs; give ") + kTargetForms);
+    throw UsageError(std::string("the warehouse target is neither a URI nor keyword=value pairs; give ") +
+                     kTargetForms);
   }
 }
 
@@ -159,8 +161,8 @@ FileSettings read_config_file(const std::string& path) {
       missing += key;
     }
     if (!missing.empty()) {
-      throw UsageError(path + ": [CLUSTER] needs HOST, DB_NAME and DB_USER (DB_PASSWORD and DB_PORT are optional); "
-                       "missing: " + missing);
+      const std::string rule = "[CLUSTER] needs HOST, DB_NAME and DB_USER (DB_PASSWORD and DB_PORT are optional)";
+      throw UsageError(path + ": " + rule + "; missing: " + missing);
     }
     file.conninfo = conninfo_from_cluster(ini.get("CLUSTER", "HOST"), ini.get("CLUSTER", "DB_PORT"),
                                           ini.get("CLUSTER", "DB_NAME"), ini.get("CLUSTER", "DB_USER"),

@@ -43,9 +43,9 @@ ConnectParameters connect_parameters(const std::string& conninfo, const ConnectO
     add("connect_timeout", std::to_string(options.connect_timeout_s));
     parameters.connect_timeout_s = options.connect_timeout_s;
   }
-  for (auto [keyword, value] : {std::pair{"keepalives", "1"}, std::pair{"keepalives_idle", kKeepalivesIdleS},
-                                std::pair{"keepalives_interval", kKeepalivesIntervalS},
-                                std::pair{"keepalives_count", kKeepalivesCount}}) {
+  for (auto [keyword, value] :
+       {std::pair{"keepalives", "1"}, std::pair{"keepalives_idle", kKeepalivesIdleS},
+        std::pair{"keepalives_interval", kKeepalivesIntervalS}, std::pair{"keepalives_count", kKeepalivesCount}}) {
     if (!given.count(keyword)) add(keyword, value);
   }
   auto user_options = given.find("options");

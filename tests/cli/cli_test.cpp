@@ -109,7 +109,8 @@ TEST(Cli, AConfigThatIsAFolderOrCannotBeReadExitsTwo) {
   TempDir dir;
   write_text(dir / "songs/a.json", "{\"song_id\":\"S1\"}\n");
   write_text(dir / "logs/a.json", "{\"ts\":1}\n");
-  std::string sources = " --song-data " + (dir / "songs") + " --log-data " + (dir / "logs") + " --lake " + (dir / "lake");
+  std::string sources =
+      " --song-data " + (dir / "songs") + " --log-data " + (dir / "logs") + " --lake " + (dir / "lake");
   Outcome folder = run_cli("etl --config " + dir.str() + sources);
   EXPECT_EQ(folder.status, 2) << folder.output;
   EXPECT_NE(folder.output.find(dir.str() + " is a folder, not a file"), std::string::npos) << folder.output;
@@ -135,12 +136,15 @@ TEST(Cli, TheS3EndpointsPasswordNeverAppears) {
   // Nothing listens on port 1: the listing fails at once, naming the endpoint.
   Outcome unreachable = run_cli(
       "etl --s3-endpoint http://etl:Sup3rS3cret@127.0.0.1:1 --no-sign-request --s3-max-attempts 1 "
-      "--song-data s3://raw/song_data --log-data s3://raw/log_data --lake " + (dir / "lake"));
+      "--song-data s3://raw/song_data --log-data s3://raw/log_data --lake " +
+      (dir / "lake"));
   EXPECT_EQ(unreachable.status, 1) << unreachable.output;
   EXPECT_NE(unreachable.output.find("[redacted]@127.0.0.1:1"), std::string::npos) << unreachable.output;
   EXPECT_EQ(unreachable.output.find("Sup3rS3cret"), std::string::npos) << unreachable.output;
-  Outcome malformed = run_cli("etl --s3-endpoint ftp://etl:Sup3rS3cret@127.0.0.1:1 --no-sign-request "
-                              "--song-data s3://raw/song_data --log-data s3://raw/log_data --lake " + (dir / "lake"));
+  Outcome malformed = run_cli(
+      "etl --s3-endpoint ftp://etl:Sup3rS3cret@127.0.0.1:1 --no-sign-request "
+      "--song-data s3://raw/song_data --log-data s3://raw/log_data --lake " +
+      (dir / "lake"));
   EXPECT_EQ(malformed.status, 2) << malformed.output;
   EXPECT_EQ(malformed.output.find("Sup3rS3cret"), std::string::npos) << malformed.output;
 }
@@ -209,7 +213,8 @@ TEST(Cli, RecordsNoTargetCanHoldAreRejectsAndTheLakeIsWritten) {
   TempDir dir;
   write_text(dir / "songs/a.json", "{\"song_id\":\"S1\",\"artist_id\":\"" + std::string(300, 'A') +
                                        "\",\"title\":\"T\",\"duration\":1.5,\"year\":2000}\n");
-  write_text(dir / "songs/b.json", "{\"song_id\":\"S2\",\"artist_id\":\"AR1\",\"title\":\"U\",\"duration\":2.5,\"year\":2001}\n");
+  write_text(dir / "songs/b.json",
+             "{\"song_id\":\"S2\",\"artist_id\":\"AR1\",\"title\":\"U\",\"duration\":2.5,\"year\":2001}\n");
   const std::string play = R"({"page":"NextSong","userId":"7","sessionId":1,"song":"U","artist":"A","length":2.5,)";
   write_text(dir / "logs/a.json", play + R"("itemInSession":0,"ts":1541106106796000})" + "\n" + play +
                                       R"("itemInSession":1,"ts":1541106106796})" + "\n");

@@ -10,8 +10,8 @@ TEST(PartitionValue, FolderNameSizeIsThatOfTheEscapedName) {
   for (int byte = 0; byte < 256; ++byte) every_byte += static_cast<char>(byte);
   for (std::string_view value : {std::string_view("ARD7TVE1187B99BFB1"), std::string_view("a/b c=d%"),
                                  std::string_view("Zürich"), std::string_view(""), std::string_view(every_byte)}) {
-    EXPECT_EQ(partition_folder_name_size("artist_id", value), std::string("artist_id=").size() +
-                                                                   escape_partition_value(value).size())
+    EXPECT_EQ(partition_folder_name_size("artist_id", value),
+              std::string("artist_id=").size() + escape_partition_value(value).size())
         << value;
   }
 }

@@ -38,24 +38,24 @@ TEST_P(JsonQuoteIllFormed, ReplacesEachMaximalSubpartWithOneReplacementCharacter
   EXPECT_EQ(json_quote(GetParam().text), "\"" + GetParam().expected + "\"");
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Cases, JsonQuoteIllFormed,
-    ::testing::Values(IllFormed{"TruncatedTwoByte", "a\xC3", "a" + fffd(1)},
-                      IllFormed{"TruncatedThreeByteBeforeAscii", "a\xE2\x82z", "a" + fffd(1) + "z"},
-                      IllFormed{"TruncatedFourByteAtTheEnd", "\xF0\x9F\x8E", fffd(1)},
-                      IllFormed{"TruncatedThenWellFormed", "\xE2\x82\xC3\xA9", fffd(1) + "é"},
-                      IllFormed{"LoneContinuationByte", "a\x80z", "a" + fffd(1) + "z"},
-                      IllFormed{"ContinuationBytesInARow", "\x80\xBF\x80", fffd(3)},
-                      IllFormed{"OverlongTwoByteSlash", "\xC0\xAF", fffd(2)},
-                      IllFormed{"OverlongTwoByteNul", "\xC1\x80", fffd(2)},
-                      IllFormed{"OverlongThreeByte", "\xE0\x80\xAF", fffd(3)},
-                      IllFormed{"OverlongFourByte", "\xF0\x80\x80\xAF", fffd(4)},
-                      IllFormed{"HighSurrogate", "\xED\xA0\x80", fffd(3)},
-                      IllFormed{"LowSurrogate", "\xED\xBF\xBF", fffd(3)},
-                      IllFormed{"SurrogatePairAsCesu8", "\xED\xA0\xBD\xED\xB8\x80", fffd(6)},
-                      IllFormed{"AboveU10FFFF", "\xF4\x90\x80\x80", fffd(4)},
-                      IllFormed{"F5AndAbove", "\xF5\xFE\xFF", fffd(3)}),
-    [](const ::testing::TestParamInfo<IllFormed>& info) { return std::string(info.param.name); });
+INSTANTIATE_TEST_SUITE_P(Cases, JsonQuoteIllFormed,
+                         ::testing::Values(IllFormed{"TruncatedTwoByte", "a\xC3", "a" + fffd(1)},
+                                           IllFormed{"TruncatedThreeByteBeforeAscii", "a\xE2\x82z",
+                                                     "a" + fffd(1) + "z"},
+                                           IllFormed{"TruncatedFourByteAtTheEnd", "\xF0\x9F\x8E", fffd(1)},
+                                           IllFormed{"TruncatedThenWellFormed", "\xE2\x82\xC3\xA9", fffd(1) + "é"},
+                                           IllFormed{"LoneContinuationByte", "a\x80z", "a" + fffd(1) + "z"},
+                                           IllFormed{"ContinuationBytesInARow", "\x80\xBF\x80", fffd(3)},
+                                           IllFormed{"OverlongTwoByteSlash", "\xC0\xAF", fffd(2)},
+                                           IllFormed{"OverlongTwoByteNul", "\xC1\x80", fffd(2)},
+                                           IllFormed{"OverlongThreeByte", "\xE0\x80\xAF", fffd(3)},
+                                           IllFormed{"OverlongFourByte", "\xF0\x80\x80\xAF", fffd(4)},
+                                           IllFormed{"HighSurrogate", "\xED\xA0\x80", fffd(3)},
+                                           IllFormed{"LowSurrogate", "\xED\xBF\xBF", fffd(3)},
+                                           IllFormed{"SurrogatePairAsCesu8", "\xED\xA0\xBD\xED\xB8\x80", fffd(6)},
+                                           IllFormed{"AboveU10FFFF", "\xF4\x90\x80\x80", fffd(4)},
+                                           IllFormed{"F5AndAbove", "\xF5\xFE\xFF", fffd(3)}),
+                         [](const ::testing::TestParamInfo<IllFormed>& info) { return std::string(info.param.name); });
 
 TEST(RejectsFile, EveryLineIsValidJsonWhateverTheRecordHolds) {
   testing::TempDir dir;

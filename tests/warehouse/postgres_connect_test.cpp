@@ -32,8 +32,8 @@ TEST(ConnectParameters, TheStringComesFirstThenTheTimeoutAndKeepalives) {
 }
 
 TEST(ConnectParameters, ValuesTheStringSetsWin) {
-  ConnectParameters uri = connect_parameters(
-      "postgresql://etl@db/dwh?connect_timeout=5&keepalives_idle=7&keepalives=0", {30, 0});
+  ConnectParameters uri =
+      connect_parameters("postgresql://etl@db/dwh?connect_timeout=5&keepalives_idle=7&keepalives=0", {30, 0});
   EXPECT_EQ(added(uri), (std::map<std::string, std::string>{{"keepalives_interval", "10"}, {"keepalives_count", "3"}}));
   EXPECT_EQ(uri.connect_timeout_s, 5);
   ConnectParameters pairs = connect_parameters("host=db connect_timeout=12 keepalives_count=9", {30, 0});
@@ -54,8 +54,8 @@ TEST(ConnectParameters, StatementTimeoutUnlessTheStringsOptionsSetOne) {
   EXPECT_FALSE(connect_parameters("host=db", {30, 0}).set_statement_timeout);
   EXPECT_TRUE(connect_parameters("host=db options='-c work_mem=64MB'", {30, 60}).set_statement_timeout);
   EXPECT_FALSE(connect_parameters("host=db options='-c statement_timeout=5s'", {30, 60}).set_statement_timeout);
-  EXPECT_FALSE(connect_parameters("postgresql://db/dwh?options=-c%20statement_timeout%3D5000", {30, 60})
-                   .set_statement_timeout);
+  EXPECT_FALSE(
+      connect_parameters("postgresql://db/dwh?options=-c%20statement_timeout%3D5000", {30, 60}).set_statement_timeout);
 }
 
 TEST(ConnectParameters, AStringLibpqCannotParseIsAUsageErrorWithoutIt) {

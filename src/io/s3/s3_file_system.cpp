@@ -63,7 +63,8 @@ std::string failure_message(const S3Options& options, std::string_view action, c
   std::string message;
   if (!response.transport_ok) {
     message = what + ": " + response.transport_error + attempts_note(response) + "; check that " +
-              (options.endpoint.empty() ? "S3 (region " + options.region + ")" : "the endpoint " + redact_url_userinfo(options.endpoint)) +
+              (options.endpoint.empty() ? "S3 (region " + options.region + ")"
+                                        : "the endpoint " + redact_url_userinfo(options.endpoint)) +
               " is reachable";
     return s3_internal::redact(message, options);
   }
