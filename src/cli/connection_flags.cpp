@@ -5,12 +5,24 @@ namespace sparkify::cli {
 void add_warehouse_flags(CLI::App& command, config::Flags& flags) {
   command.add_option_function<std::string>(
       "--config", [&flags](const std::string& path) { flags.config_path = path; },
-      "INI file in the classic dwh.cfg layout: [CLUSTER] HOST DB_NAME DB_USER DB_PASSWORD DB_PORT, "
+      "INI file in the classic dwh.cfg layout: [CLUSTER] HOST DB_NAME DB_USER (required) DB_PASSWORD DB_PORT "
+      "(optional: else PGPASSWORD or ~/.pgpass, and PGPORT or 5432), "
       "[S3] SONG_DATA LOG_DATA, [IAM_ROLE] ARN, [AWS] KEY SECRET REGION");
   command.add_option_function<std::string>(
       "--target", [&flags](const std::string& target) { flags.target = target; },
-      "warehouse: a libpq URI such as postgresql://user@host:5432/db; 'postgresql://' alone takes "
+      "warehouse: a libpq URI such as postgresql://user@host:5432/db (or postgres://), or libpq keyword=value "
+      "pairs such as 'host=db dbname=sparkify user=etl'; 'postgresql://' alone takes "
       "PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE from the environment");
+  command.add_option_function<int>(
+      "--connect-timeout", [&flags](int seconds) { flags.connect_timeout_s = seconds; },
+      "seconds to wait for the warehouse to accept the connection and the login before failing (default " +
+          std::to_string(config::kDefaultConnectTimeoutS) +
+          "; 0: no limit; a connect_timeout in --target wins). TCP keep-alives are on, so a link that drops "
+          "later is noticed within about a minute");
+  command.add_option_function<int>(
+      "--statement-timeout", [&flags](int seconds) { flags.statement_timeout_s = seconds; },
+      "seconds one warehouse statement may run before the server cancels it and the run fails (default 0: "
+      "no limit of ours, the server's setting stays; a long COPY is normal)");
 }
 
 }  // namespace sparkify::cli

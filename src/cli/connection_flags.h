@@ -7,7 +7,7 @@
 
 namespace sparkify::cli {
 
-// --config and --target.
+// --config, --target, --connect-timeout and --statement-timeout.
 void add_warehouse_flags(CLI::App& command, config::Flags& flags);
 
 // Copies a CLI11 option's value into an optional only when it was given.

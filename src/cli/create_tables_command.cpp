@@ -13,7 +13,9 @@ void add_create_tables_command(CLI::App& app, Action& run) {
   add_warehouse_flags(*command, *flags);
   command->callback([&run, flags] {
     run = [flags] {
-      warehouse::PostgresWarehouse warehouse(config::resolve_target(*flags));
+      std::string target = config::resolve_target(*flags);
+      config::Timeouts timeouts = config::resolve_timeouts(*flags);
+      warehouse::PostgresWarehouse warehouse(target, {timeouts.connect_s, timeouts.statement_s});
       warehouse.create_tables();
       std::cout << "created staging_events, staging_songs, songplays, users, songs, artists, time in "
                 << warehouse.describe() << "\n";

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -32,10 +33,17 @@ std::string unquote(std::string value) {
 }  // namespace
 
 IniFile IniFile::load(const std::string& path) {
+  // A folder opens as a stream that reads nothing, which would pass for an
+  // empty file and drop every setting the user meant to give.
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    throw UsageError("config file " + path + " is a folder, not a file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw UsageError("cannot read config file " + path);
   std::stringstream text;
   text << in.rdbuf();
+  if (in.bad()) throw UsageError("cannot read config file " + path);
   return parse(text.str(), path);
 }
 

@@ -13,7 +13,7 @@ namespace sparkify::config {
 class IniFile {
  public:
   // Throws UsageError naming the file and line of a malformed line, or the
-  // file when it cannot be read.
+  // file when it cannot be opened or read or is a folder.
   static IniFile load(const std::string& path);
   static IniFile parse(const std::string& text, const std::string& source);
 

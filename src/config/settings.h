@@ -30,6 +30,17 @@ struct Flags {
   std::optional<int> s3_connections;
   std::optional<int> s3_max_attempts;
   bool allow_empty_input = false;
+  // The warehouse connection
+  std::optional<int> connect_timeout_s;    // --connect-timeout
+  std::optional<int> statement_timeout_s;  // --statement-timeout
+};
+
+// How long the warehouse connection may wait. A value the connection string
+// sets itself (?connect_timeout=…) wins over these.
+inline constexpr int kDefaultConnectTimeoutS = 30;
+struct Timeouts {
+  int connect_s = kDefaultConnectTimeoutS;  // to connect and log in; 0: no limit
+  int statement_s = 0;                      // per statement; 0: none set (a long COPY is normal)
 };
 
 // What dwh.cfg contributes.
@@ -44,7 +55,9 @@ struct FileSettings {
 };
 
 // Reads dwh.cfg. Throws UsageError naming the file (and line) when it cannot
-// be read or parsed.
+// be read or parsed, and naming the missing keys when it has a [CLUSTER]
+// section without HOST, DB_NAME or DB_USER. DB_PASSWORD (else PGPASSWORD or
+// ~/.pgpass) and DB_PORT (else PGPORT or libpq's 5432) are optional.
 FileSettings read_config_file(const std::string& path);
 
 struct Settings {
@@ -65,6 +78,7 @@ struct Settings {
   bool no_sign_request = false;
   int s3_connections = 0;   // requests in flight at once; 0: the client's default
   int s3_max_attempts = 0;  // attempts per request, the first included; 0: AWS_MAX_ATTEMPTS, ~/.aws/config or 3
+  Timeouts timeouts;        // of the warehouse connection
   // A source with no file or no record of its kind is an error unless this
   // is set: it is what swapped --song-data and --log-data look like.
   bool allow_empty_input = false;
@@ -72,12 +86,27 @@ struct Settings {
 
 // Merges flags over the file. With neither a target nor a lake anywhere,
 // the run writes the embedded default lake, ./lake. Throws UsageError when
-// a source is missing or a value is out of range.
+// a source is not given, when a local source path does not exist (an s3://
+// one is checked when listed), when the target is not one check_target()
+// accepts, or when a value is out of range.
 Settings resolve_etl_settings(const Flags& flags);
 
 // Resolves only the warehouse target (create-tables). Throws UsageError
-// when there is none.
+// when there is none or it is not one check_target() accepts.
 std::string resolve_target(const Flags& flags);
+
+// The warehouse timeouts of `flags`, defaults filled in. Throws UsageError
+// when --connect-timeout is neither 0 nor 2 or more (libpq waits at least
+// 2 s) or --statement-timeout is negative or too large to hold in
+// milliseconds.
+Timeouts resolve_timeouts(const Flags& flags);
+
+// Throws UsageError unless `target` is a warehouse connection string this
+// tool loads into: a postgresql:// or postgres:// URI, or libpq
+// keyword=value pairs ("" too: everything from the PG* environment). Any
+// other scheme (mysql://, redshift://) is refused, naming the accepted
+// forms; the message never repeats the string, which may hold a password.
+void check_target(const std::string& target);
 
 // "host=… port=… dbname=… user=… password=…" with libpq's quoting.
 std::string conninfo_from_cluster(const std::optional<std::string>& host, const std::optional<std::string>& port,

@@ -1,6 +1,7 @@
 #include "json/readers.h"
 
 #include "json/cpu_check.h"
+#include "model/partition_value.h"
 
 #include <simdjson.h>
 
@@ -127,6 +128,23 @@ FieldError take_double(od::value& value, std::optional<double>& out) {
   return {};
 }
 
+// The instants every target can hold: years 1900 to 2200, UTC. A ts in
+// micro- or nanoseconds lands far outside (year 50806, or an interval
+// PostgreSQL and DuckDB refuse), so it is a reject naming the record rather
+// than a broken partition or a load failure naming none.
+constexpr int64_t kEarliestTimestampMs = -2208988800000;  // 1900-01-01T00:00:00.000Z
+constexpr int64_t kLatestTimestampMs = 7289654399999;     // 2200-12-31T23:59:59.999Z
+
+// `ts`: an integer of epoch milliseconds between the two instants above.
+FieldError take_timestamp_ms(od::value& value, std::optional<int64_t>& out) {
+  if (auto error = take_integer(value, out)) return error;
+  if (out && (*out < kEarliestTimestampMs || *out > kLatestTimestampMs)) {
+    return {"expected epoch milliseconds in the years 1900 to 2200 UTC (" + std::to_string(kEarliestTimestampMs) +
+            " to " + std::to_string(kLatestTimestampMs) + "), found " + std::to_string(*out)};
+  }
+  return {};
+}
+
 // A number of epoch milliseconds that may carry a fraction
 // (1540919166796.0): rounded to the nearest millisecond.
 FieldError take_rounded_int64(od::value& value, std::optional<int64_t>& out) {
@@ -212,9 +230,23 @@ bool read_object(od::parser& parser, std::string_view text, const char* readable
   return true;
 }
 
+// A song's artist_id names a folder of the lake's songs table
+// (songs/year=Y/artist_id=A/): one whose escaped name would be longer than a
+// file system takes is a reject here, so the warehouse gets the same rows.
+FieldError take_artist_id(od::value& value, std::optional<std::string>& out) {
+  if (auto error = take_string(value, out)) return error;
+  if (!out) return {};
+  size_t folder_size = model::partition_folder_name_size("artist_id", *out);
+  if (folder_size > model::kMaxFolderNameBytes) {
+    return {"too long to name a lake partition folder: artist_id=VALUE, escaped as Hive does, is " +
+            std::to_string(folder_size) + " bytes, more than " + std::to_string(model::kMaxFolderNameBytes)};
+  }
+  return {};
+}
+
 FieldError take_song_field(std::string_view key, od::value value, model::SongRecord& song) {
   if (key == "num_songs") return take_integer(value, song.num_songs);
-  if (key == "artist_id") return take_string(value, song.artist_id);
+  if (key == "artist_id") return take_artist_id(value, song.artist_id);
   if (key == "artist_latitude") return take_double(value, song.artist_latitude);
   if (key == "artist_longitude") return take_double(value, song.artist_longitude);
   if (key == "artist_location") return take_string(value, song.artist_location);
@@ -263,7 +295,7 @@ FieldError take_event_field(std::string_view key, od::value value, model::EventR
       if (key == "status") return take_integer(value, event.status);
       break;
     case 't':
-      if (key == "ts") return take_integer(value, event.ts);
+      if (key == "ts") return take_timestamp_ms(value, event.ts);
       break;
     case 'u':
       if (key == "userAgent") return take_string(value, event.user_agent);
@@ -288,10 +320,21 @@ Reject make_reject(const std::string& source, uint64_t line, std::string field, 
                 std::string(text.substr(0, kMaxRejectText))};
 }
 
-// Calls on_line(line_number, text) for every non-blank line, CR stripped.
+// A UTF-8 byte order mark, which Windows tools put at the start of a file
+// and which is not JSON.
+constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// `text` without a byte order mark at its start.
+std::string_view without_bom(std::string_view text) {
+  if (text.substr(0, kUtf8Bom.size()) == kUtf8Bom) text.remove_prefix(kUtf8Bom.size());
+  return text;
+}
+
+// Calls on_line(line_number, text) for every non-blank line, CR stripped; a
+// byte order mark at the start of the file is skipped.
 template <typename OnLine>
 void for_each_line(const io::Bytes& bytes, OnLine&& on_line) {
-  const char* cursor = bytes.data();
+  const char* cursor = without_bom(bytes.view()).data();
   const char* end = bytes.data() + bytes.size();
   uint64_t line_number = 0;
   while (cursor < end) {
@@ -351,7 +394,7 @@ class Kernel final : public ReaderKernel {
     model::SongRecord whole;
     std::string field;
     std::string reason;
-    std::string_view text = bytes.view();
+    std::string_view text = without_bom(bytes.view());
     while (!text.empty() && is_blank(text.substr(0, 1))) text.remove_prefix(1);
     auto take = [&](std::string_view key, od::value value) { return take_song_field(key, value, whole); };
     const char* readable_end = bytes.data() + bytes.size() + io::Bytes::kPadding;

@@ -6,9 +6,13 @@
 // null and an empty string are all NULL; a value of the wrong JSON type
 // (a string where an integer belongs, a fraction in an integer column, an
 // integer out of the column's range) rejects the whole record with the key
-// named. Event files are NDJSON: blank lines are skipped, CRLF is accepted,
-// the last line may lack its newline. A song file holds one object, or
-// several one per line, or one object spread over several lines.
+// named. So do an event `ts` outside the years 1900 to 2200 UTC (a ts in
+// micro- or nanoseconds, which no target can hold) and a song `artist_id`
+// too long to name a lake folder (model/partition_value.h). Event files are
+// NDJSON: blank lines are skipped, CRLF is accepted, the last line may lack
+// its newline. A song file holds one object, or several one per line, or one
+// object spread over several lines. A UTF-8 byte order mark at the start of
+// a file (of its inflated bytes, for gzip) is skipped.
 #pragma once
 
 #include <functional>

@@ -1,14 +1,7 @@
 #include "lake/hive_path.h"
 
-#include <cstring>
-
 namespace sparkify::lake {
 namespace {
-
-bool needs_escape(unsigned char c) {
-  if (c < 0x20 || c == 0x7f) return true;
-  return std::strchr("\"#%'*/:=?\\{[]^ ", c) != nullptr && c != '\0';
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -18,22 +11,6 @@ int hex_value(char c) {
 }
 
 }  // namespace
-
-std::string escape_partition_value(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(value.size());
-  for (unsigned char c : value) {
-    if (needs_escape(c)) {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xf];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
-}
 
 std::string unescape_partition_value(std::string_view text) {
   std::string out;

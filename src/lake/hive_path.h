@@ -8,17 +8,15 @@
 #include <utility>
 #include <vector>
 
+#include "model/partition_value.h"
+
 namespace sparkify::lake {
 
 inline constexpr std::string_view kHiveDefaultPartition = "__HIVE_DEFAULT_PARTITION__";
 
-// Escapes a partition value as Hive's FileUtils.escapePathName does: each
-// of  " # % ' * / : = ? \ { [ ] ^, DEL and the control characters becomes
-// %XX (upper-case hex). Also the space, which some object stores and tools
-// mangle. Non-ASCII text stays UTF-8, as Hive and Spark leave it: their
-// readers decode %XX one byte per character, which would break multi-byte
-// characters.
-std::string escape_partition_value(std::string_view value);
+// Escapes a partition value as Hive does; the rule lives in model/ because
+// the song reader applies it too (model/partition_value.h).
+using model::escape_partition_value;
 
 // The inverse: %XX → the byte; anything else unchanged.
 std::string unescape_partition_value(std::string_view text);

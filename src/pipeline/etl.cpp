@@ -134,7 +134,9 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, 
   // The warehouse first: it begins first, so that a lake opening after it
   // can ask it about an interrupted commit.
   if (settings.target) {
-    sinks.push_back(std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target)));
+    warehouse::ConnectOptions connect{settings.timeouts.connect_s, settings.timeouts.statement_s};
+    sinks.push_back(
+        std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target, connect)));
   }
   if (settings.lake) {
     LakeOptions options;

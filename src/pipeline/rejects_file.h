@@ -23,7 +23,12 @@ void write_rejects_file(model::Rejects& rejects, const std::string& path);
 // stale file would mislead); leaves anything else.
 void remove_rejects_file(const std::string& path);
 
-// `text` as a JSON string literal, quotes included.
+// `text` as a JSON string literal, quotes included, always valid UTF-8:
+// each ill-formed part of `text` (a truncated sequence, an overlong form, a
+// lone continuation byte, an encoded surrogate) becomes one U+FFFD, written
+// as its UTF-8 bytes, one for each maximal subpart as Unicode recommends
+// (section 3.9) and as WHATWG decoders do. A record holding invalid UTF-8 is
+// therefore kept in the rejects file with those bytes replaced.
 std::string json_quote(std::string_view text);
 
 }  // namespace sparkify::pipeline

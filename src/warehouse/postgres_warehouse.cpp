@@ -2,10 +2,12 @@
 
 #include <libpq-fe.h>
 
+#include <cstdint>
 #include <vector>
 
 #include "model/error.h"
 #include "warehouse/copy_text.h"
+#include "warehouse/postgres_connect_internal.h"
 #include "warehouse/postgres_sql.h"
 #include "warehouse/transform_sql.h"
 
@@ -33,6 +35,11 @@ std::string sqlstate_of(const PGresult* result) {
 }
 
 void ignore_notice(void*, const char*) {}
+
+// "user@host:port/dbname" of a connection, made or failed.
+std::string describe_connection(const PGconn* conn) {
+  return std::string(PQuser(conn)) + "@" + PQhost(conn) + ":" + PQport(conn) + "/" + PQdb(conn);
+}
 
 }  // namespace
 
@@ -100,21 +107,42 @@ std::string describe_conninfo(const std::string& conninfo) {
   return out;
 }
 
-PostgresWarehouse::PostgresWarehouse(const std::string& conninfo)
+PostgresWarehouse::PostgresWarehouse(const std::string& conninfo, const ConnectOptions& options)
     : connection_(std::make_unique<Connection>()) {
   // An empty URI means: all from the environment (PGHOST, PGPORT, …).
   std::string effective = conninfo == "postgresql://" || conninfo == "postgres://" ? "" : conninfo;
-  connection_->conn = PQconnectdb(effective.c_str());
+  postgres_internal::ConnectParameters parameters = postgres_internal::connect_parameters(effective, options);
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (size_t idx = 0; idx < parameters.keywords.size(); ++idx) {
+    keywords.push_back(parameters.keywords[idx].c_str());
+    values.push_back(parameters.values[idx].c_str());
+  }
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  connection_->conn = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1);
   PGconn* conn = connection_->conn;
   if (!conn) throw WarehouseError("PostgreSQL: out of memory while connecting", "");
   if (PQstatus(conn) != CONNECTION_OK) {
-    std::string where = describe_conninfo(effective);
-    throw WarehouseError("cannot connect to PostgreSQL " + where + ": " + trimmed(PQerrorMessage(conn)),
-                         "08001");
+    // The host and port libpq tried last, filled in from PGHOST and the
+    // defaults too; else what the string names.
+    std::string where = *PQhost(conn) ? describe_connection(conn) : describe_conninfo(effective);
+    std::string message = trimmed(PQerrorMessage(conn));
+    if (message.find("timeout expired") != std::string::npos) {
+      throw WarehouseError("cannot connect to PostgreSQL " + where + ": timed out, no answer within " +
+                               std::to_string(parameters.connect_timeout_s) + " s (" + message + ")",
+                           "08001");
+    }
+    throw WarehouseError("cannot connect to PostgreSQL " + where + ": " + message, "08001");
   }
-  connection_->where = std::string(PQuser(conn)) + "@" + PQhost(conn) + ":" + PQport(conn) + "/" + PQdb(conn);
+  connection_->where = describe_connection(conn);
   PQsetNoticeProcessor(conn, ignore_notice, nullptr);
   connection_->exec("SET client_min_messages = warning", "set client_min_messages");
+  if (parameters.set_statement_timeout) {
+    // In milliseconds, which PostgreSQL and Redshift both take as a bare number.
+    std::string set = "SET statement_timeout = " + std::to_string(int64_t{options.statement_timeout_s} * 1000);
+    connection_->exec(set.c_str(), "set statement_timeout");
+  }
 }
 
 PostgresWarehouse::~PostgresWarehouse() { abort(); }

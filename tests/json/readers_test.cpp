@@ -97,6 +97,20 @@ TEST(EventReader, CrlfBlankLinesAndNoFinalNewline) {
   EXPECT_EQ(got.records[2].ts, 3);
 }
 
+TEST(EventReader, SkipsAByteOrderMarkAtTheStart) {
+  Events got = read_events("\xEF\xBB\xBF{\"ts\":1}\n{\"ts\":2}\n");
+  ASSERT_EQ(got.rejects.size(), 0u) << got.rejects[0].reason;
+  ASSERT_EQ(got.records.size(), 2u);
+  EXPECT_EQ(got.records[0].ts, 1);
+}
+
+TEST(EventReader, AByteOrderMarkAnywhereElseIsNotSkipped) {
+  Events got = read_events("{\"ts\":1}\n\xEF\xBB\xBF{\"ts\":2}\n");
+  EXPECT_EQ(got.records.size(), 1u);
+  ASSERT_EQ(got.rejects.size(), 1u);
+  EXPECT_EQ(got.rejects[0].line, 2u);
+}
+
 TEST(EventReader, ChunksHoldEveryRecordAndKeepTheFilesLineNumbers) {
   std::string text;
   for (int line_idx = 1; line_idx <= 10; ++line_idx) {
@@ -115,6 +129,14 @@ TEST(EventReader, ChunksHoldEveryRecordAndKeepTheFilesLineNumbers) {
   EXPECT_EQ(timestamps, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 8, 9, 10}));
   ASSERT_EQ(rejects.size(), 1u);
   EXPECT_EQ(rejects[0].line, 7u);
+}
+
+TEST(EventReader, TimestampsFromTheFirstInstantOf1900ToTheLastOf2200) {
+  Events got = read_events("{\"ts\":-2208988800000}\n{\"ts\":7289654399999}\n");
+  ASSERT_EQ(got.rejects.size(), 0u) << got.rejects[0].reason;
+  ASSERT_EQ(got.records.size(), 2u);
+  EXPECT_EQ(got.records[0].ts, -2208988800000);
+  EXPECT_EQ(got.records[1].ts, 7289654399999);
 }
 
 TEST(EventReader, UnknownKeysAreIgnored) {
@@ -154,6 +176,10 @@ INSTANTIATE_TEST_SUITE_P(
     Cases, EventRejects,
     ::testing::Values(BadCase{R"({"ts":"1541106106796"})", "ts", "expected an integer, found a string"},
                       BadCase{R"({"ts":1.5})", "ts", "fraction"},
+                      BadCase{R"({"ts":1541106106796000})", "ts", "in the years 1900 to 2200 UTC"},
+                      BadCase{R"({"ts":1541106106796000000})", "ts", "in the years 1900 to 2200 UTC"},
+                      BadCase{R"({"ts":-2208988800001})", "ts", "found -2208988800001"},
+                      BadCase{R"({"ts":7289654400000})", "ts", "(-2208988800000 to 7289654399999)"},
                       BadCase{R"({"sessionId":99999999999})", "sessionId", "out of range"},
                       BadCase{R"({"userId":"12a"})", "userId", "digits"},
                       BadCase{R"({"userId":true})", "userId", "expected an integer, found a boolean"},
@@ -198,6 +224,17 @@ TEST(SongReader, OneObjectOverSeveralLines) {
   EXPECT_EQ(got.records[0].year, 2001);
 }
 
+TEST(SongReader, SkipsAByteOrderMarkAtTheStart) {
+  Songs one_line = read_songs("\xEF\xBB\xBF{\"song_id\":\"S1\"}\n");
+  ASSERT_EQ(one_line.rejects.size(), 0u) << one_line.rejects[0].reason;
+  ASSERT_EQ(one_line.records.size(), 1u);
+  EXPECT_EQ(one_line.records[0].song_id, "S1");
+  Songs pretty = read_songs("\xEF\xBB\xBF{\n  \"song_id\": \"S2\",\n  \"year\": 2001\n}\n");
+  ASSERT_EQ(pretty.rejects.size(), 0u) << pretty.rejects[0].reason;
+  ASSERT_EQ(pretty.records.size(), 1u);
+  EXPECT_EQ(pretty.records[0].song_id, "S2");
+}
+
 TEST(SongReader, WrongTypeIsARejectNamingTheField) {
   Songs got = read_songs(R"({"song_id":"S1","year":"1999"})");
   EXPECT_EQ(got.records.size(), 0u);
@@ -205,6 +242,23 @@ TEST(SongReader, WrongTypeIsARejectNamingTheField) {
   EXPECT_EQ(got.rejects[0].field, "year");
   EXPECT_EQ(model::describe(got.rejects[0]),
             "song_data/A/A/A/TR.json:1: year: expected an integer, found a string");
+}
+
+TEST(SongReader, ArtistIdTooLongForALakeFolderIsARejectNamingIt) {
+  // "artist_id=" and the value escaped: 255 bytes is the most a folder name takes.
+  auto song_with = [](const std::string& artist_id) {
+    return "{\"song_id\":\"S1\",\"artist_id\":\"" + artist_id + "\"}";
+  };
+  EXPECT_EQ(read_songs(song_with(std::string(245, 'A'))).records.size(), 1u);
+  EXPECT_EQ(read_songs(song_with(std::string(81, '/'))).records.size(), 1u) << "253 bytes escaped";
+  for (const std::string& too_long : {std::string(246, 'A'), std::string(82, '/')}) {
+    Songs got = read_songs(song_with(too_long));
+    EXPECT_EQ(got.records.size(), 0u);
+    ASSERT_EQ(got.rejects.size(), 1u);
+    EXPECT_EQ(got.rejects[0].field, "artist_id");
+    EXPECT_NE(got.rejects[0].reason.find("folder"), std::string::npos) << got.rejects[0].reason;
+    EXPECT_NE(got.rejects[0].reason.find("256 bytes, more than 255"), std::string::npos) << got.rejects[0].reason;
+  }
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 // The etl job into PostgreSQL on the real sample: row counts and exact rows
 // that follow from the contract, reruns, and failed loads.
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "io/local_file_system.h"
@@ -221,6 +223,37 @@ TEST(EtlPostgres, AFailedWarehouseCommitLeavesTheLakeAsItWas) {
   EXPECT_EQ(summary.targets.size(), 2u);
   EXPECT_EQ(summary.targets[0].counts.songplays, summary.targets[1].counts.songplays);
   EXPECT_EQ(summary.targets[0].counts.songplays, warehouse_before.songplays.size() + 1);
+}
+
+TEST(EtlPostgres, TheSettingsStatementTimeoutReachesTheWarehouse) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  TestDatabase db;
+  TempDir work;
+  testing::write_text(work / "songs/a.json", "{\"song_id\":\"S1\"}\n");
+  testing::write_text(work / "logs/a.json", "{\"ts\":1}\n");
+  warehouse::PostgresWarehouse(db.uri()).create_tables();
+  // Another session holds staging_songs: the load waits on it until the
+  // server cancels the statement.
+  std::unique_ptr<PGconn, decltype(&PQfinish)> holder(PQconnectdb(db.uri().c_str()), &PQfinish);
+  PQclear(PQexec(holder.get(), "BEGIN"));
+  PGresult* locked = PQexec(holder.get(), "LOCK TABLE staging_songs IN ACCESS EXCLUSIVE MODE");
+  ASSERT_EQ(PQresultStatus(locked), PGRES_COMMAND_OK);
+  PQclear(locked);
+  config::Settings settings;
+  settings.song_data = work / "songs";
+  settings.log_data = work / "logs";
+  settings.rejects_path = work / "rejects.ndjson";
+  settings.target = db.uri();
+  settings.timeouts.statement_s = 1;
+  FileSystems file_systems(settings);
+  auto sinks = make_sinks(settings, file_systems);
+  std::ostringstream log;
+  try {
+    run_etl(settings, file_systems, sinks, log);
+    FAIL() << "the load went past a table another session holds";
+  } catch (const WarehouseError& error) {
+    EXPECT_EQ(error.sqlstate(), "57014") << error.what();
+  }
 }
 
 }  // namespace

@@ -1,10 +1,13 @@
 #include "warehouse/postgres_warehouse.h"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <unistd.h>
 
+#include <chrono>
 #include <ctime>
+#include <memory>
 #include <thread>
 
 #include "model/error.h"
@@ -163,6 +166,32 @@ TEST(PostgresWarehouse, ErrorsNameTheServerButNeverThePassword) {
     EXPECT_EQ(message.find("s3cr3t-pw"), std::string::npos) << message;
   }
   EXPECT_EQ(describe_conninfo("host=db port=5439 dbname=dev user=etl password='hunter2'"), "etl@db:5439/dev");
+}
+
+TEST(PostgresWarehouse, StatementTimeoutCancelsAStatementThatWaits) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  TestDatabase db;
+  PostgresWarehouse(db.uri()).create_tables();
+  // Another session holds staging_songs, so emptying it at the start of a
+  // load waits for as long as that session keeps its transaction open.
+  std::unique_ptr<PGconn, decltype(&PQfinish)> holder(PQconnectdb(db.uri().c_str()), &PQfinish);
+  ASSERT_EQ(PQstatus(holder.get()), CONNECTION_OK);
+  PQclear(PQexec(holder.get(), "BEGIN"));
+  PGresult* locked = PQexec(holder.get(), "LOCK TABLE staging_songs IN ACCESS EXCLUSIVE MODE");
+  ASSERT_EQ(PQresultStatus(locked), PGRES_COMMAND_OK);
+  PQclear(locked);
+
+  PostgresWarehouse warehouse(db.uri(), ConnectOptions{10, 1});
+  auto start = std::chrono::steady_clock::now();
+  try {
+    warehouse.begin_load();
+    FAIL() << "the load went past a table another session holds";
+  } catch (const WarehouseError& error) {
+    EXPECT_EQ(error.sqlstate(), "57014") << error.what();  // query_canceled
+    EXPECT_NE(std::string(error.what()).find("statement timeout"), std::string::npos) << error.what();
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+  warehouse.abort();
 }
 
 TEST(PostgresWarehouse, FailedStatementNamesItselfAndKeepsSqlstate) {

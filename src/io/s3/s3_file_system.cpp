@@ -63,7 +63,8 @@ std::string failure_message(const S3Options& options, std::string_view action, c
   std::string message;
   if (!response.transport_ok) {
     message = what + ": " + response.transport_error + attempts_note(response) + "; check that " +
-              (options.endpoint.empty() ? "S3 (region " + options.region + ")" : "the endpoint " + options.endpoint) +
+              (options.endpoint.empty() ? "S3 (region " + options.region + ")"
+                                        : "the endpoint " + redact_url_userinfo(options.endpoint)) +
               " is reachable";
     return s3_internal::redact(message, options);
   }
@@ -96,7 +97,7 @@ std::string failure_message(const S3Options& options, std::string_view action, c
     }
   } else if (response.status == 404 && code == "NoSuchBucket") {
     message = "no such bucket '" + uri.bucket + "': " + what + " (" + said + "); check the bucket name" +
-              (options.endpoint.empty() ? "" : " and the endpoint " + options.endpoint);
+              (options.endpoint.empty() ? "" : " and the endpoint " + redact_url_userinfo(options.endpoint));
   } else if (response.status == 404 && code == "NoSuchKey") {
     message = "no such object: " + what + " (" + said + "); bucket '" + uri.bucket + "' exists but has no key '" +
               uri.key + "': check the path";

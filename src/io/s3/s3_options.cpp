@@ -108,7 +108,7 @@ bool is_true(const std::optional<std::string>& value) {
 std::string validated_endpoint(const std::string& endpoint, const std::string& source) {
   std::string out = endpoint;
   if (out.rfind("http://", 0) != 0 && out.rfind("https://", 0) != 0) {
-    throw UsageError("the S3 endpoint '" + endpoint + "' (from " + source +
+    throw UsageError("the S3 endpoint '" + redact_url_userinfo(endpoint) + "' (from " + source +
                      ") must be an http:// or https:// URL, e.g. http://127.0.0.1:4568");
   }
   while (!out.empty() && out.back() == '/') out.pop_back();
@@ -287,9 +287,26 @@ std::string process_home() {
   return ".";
 }
 
+std::string_view url_userinfo(std::string_view url) {
+  size_t scheme_end = url.find("://");
+  size_t authority_start = scheme_end == std::string_view::npos ? 0 : scheme_end + 3;
+  std::string_view authority = url.substr(authority_start);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  // The last '@': a password may hold one of its own.
+  size_t at = authority.rfind('@');
+  return at == std::string_view::npos ? std::string_view() : authority.substr(0, at);
+}
+
+std::string redact_url_userinfo(std::string_view url) {
+  std::string_view userinfo = url_userinfo(url);
+  if (userinfo.empty()) return std::string(url);
+  size_t start = static_cast<size_t>(userinfo.data() - url.data());
+  return std::string(url.substr(0, start)) + "[redacted]" + std::string(url.substr(start + userinfo.size()));
+}
+
 std::string describe_s3_options(const S3Options& options) {
   std::string out = "region " + options.region + ", ";
-  out += options.endpoint.empty() ? "AWS" : "endpoint " + options.endpoint;
+  out += options.endpoint.empty() ? "AWS" : "endpoint " + redact_url_userinfo(options.endpoint);
   out += options.path_style ? ", path-style" : ", virtual-hosted style";
   out += ", credentials from " + options.credentials_source;
   return out;

@@ -8,6 +8,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sparkify::io {
 
@@ -104,7 +105,16 @@ std::optional<std::string> process_getenv(const std::string& name);
 std::string process_home();
 
 // "region eu-west-1, AWS, virtual-hosted style, credentials from the
-// environment": for logs; never holds a secret or the access key id.
+// environment": for logs; never holds a secret or the access key id, nor the
+// user and password of an endpoint such as http://user:password@host.
 std::string describe_s3_options(const S3Options& options);
+
+// The user and password of `url`'s authority ("user:password" of
+// http://user:password@host:9000/base), or empty when it has none.
+std::string_view url_userinfo(std::string_view url);
+
+// `url` with its url_userinfo() replaced by "[redacted]", for logs and
+// messages; a URL without one comes back unchanged.
+std::string redact_url_userinfo(std::string_view url);
 
 }  // namespace sparkify::io

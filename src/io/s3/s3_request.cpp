@@ -156,6 +156,15 @@ std::chrono::milliseconds retry_delay(int retry, std::chrono::milliseconds base_
 }
 
 std::string redact(std::string message, const S3Options& options) {
+  // The user and password of the endpoint, wherever a URL built from it
+  // shows them ("user:pw@" cannot blank out an ordinary word).
+  if (std::string_view userinfo = url_userinfo(options.endpoint); !userinfo.empty()) {
+    std::string shown = std::string(userinfo) + "@";
+    for (size_t at = message.find(shown); at != std::string::npos; at = message.find(shown, at)) {
+      message.replace(at, shown.size(), "[redacted]@");
+      at += 11;
+    }
+  }
   // Short values would blank out ordinary words; no real key is that short.
   constexpr size_t kShortest = 4;
   for (const std::string* secret : {&options.secret_access_key, &options.session_token, &options.access_key_id}) {

@@ -64,8 +64,9 @@ Verdict classify(bool transport_ok, bool transport_transient, long status, std::
 std::chrono::milliseconds retry_delay(int retry, std::chrono::milliseconds base_delay,
                                       std::chrono::milliseconds max_delay, double unit_random);
 
-// `message` with every occurrence of the access key id, the secret and the
-// session token replaced by "[redacted]".
+// `message` with every occurrence of the access key id, the secret, the
+// session token and the user and password of the endpoint URL replaced by
+// "[redacted]".
 std::string redact(std::string message, const S3Options& options);
 
 }  // namespace sparkify::io::s3_internal

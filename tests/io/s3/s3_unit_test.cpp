@@ -275,6 +275,39 @@ TEST_F(S3OptionsTest, DescriptionHoldsNoSecret) {
   EXPECT_EQ(text.find("tokendescribe"), std::string::npos) << text;
 }
 
+TEST_F(S3OptionsTest, DescriptionAndErrorsHoldNoEndpointPassword) {
+  S3Overrides overrides;
+  overrides.no_sign_request = true;
+  overrides.endpoint = "http://etl:Sup3rS3cret@127.0.0.1:4568/";
+  std::string text = describe_s3_options(resolve(overrides));
+  EXPECT_NE(text.find("endpoint http://[redacted]@127.0.0.1:4568"), std::string::npos) << text;
+  EXPECT_EQ(text.find("Sup3rS3cret"), std::string::npos) << text;
+  overrides.endpoint = "ftp://etl:Sup3rS3cret@127.0.0.1:4568";
+  std::string message = usage_error(overrides);
+  EXPECT_NE(message.find("ftp://[redacted]@127.0.0.1:4568"), std::string::npos) << message;
+  EXPECT_EQ(message.find("Sup3rS3cret"), std::string::npos) << message;
+}
+
+TEST(S3Endpoint, UserinfoIsRedactedAndNothingElse) {
+  EXPECT_EQ(redact_url_userinfo("http://etl:pw@127.0.0.1:9000/base"), "http://[redacted]@127.0.0.1:9000/base");
+  EXPECT_EQ(redact_url_userinfo("https://etl@minio.local"), "https://[redacted]@minio.local");
+  EXPECT_EQ(redact_url_userinfo("http://etl:p@ss@host"), "http://[redacted]@host") << "a password holding '@'";
+  EXPECT_EQ(redact_url_userinfo("etl:pw@host:1"), "[redacted]@host:1");
+  EXPECT_EQ(redact_url_userinfo("http://127.0.0.1:4568"), "http://127.0.0.1:4568");
+  EXPECT_EQ(redact_url_userinfo("http://host/a@b?c@d#e@f"), "http://host/a@b?c@d#e@f");
+  EXPECT_EQ(redact_url_userinfo(""), "");
+  EXPECT_EQ(url_userinfo("http://etl:pw@host/x"), "etl:pw");
+}
+
+TEST(S3Retry, RedactsTheEndpointsUserAndPassword) {
+  S3Options options;
+  options.endpoint = "http://etl:Sup3rS3cret@127.0.0.1:1";
+  EXPECT_EQ(s3_internal::redact("cannot list s3://b/k; check that http://etl:Sup3rS3cret@127.0.0.1:1/b answers, "
+                                "etl:Sup3rS3cret@127.0.0.1",
+                                options),
+            "cannot list s3://b/k; check that http://[redacted]@127.0.0.1:1/b answers, [redacted]@127.0.0.1");
+}
+
 // ---------------------------------------------------------------- XML
 
 TEST(S3Xml, ParsesAListPageWithEntitiesAndNamespaces) {
