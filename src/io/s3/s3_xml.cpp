@@ -160,6 +160,8 @@ std::optional<XmlElement> parse_xml(std::string_view document) {
       if (end >= document.size()) return std::nullopt;
       XmlElement element;
       element.name = local_name(document.substr(pos + 1, name_end - pos - 1));
+      // A prefix with nothing after it ("<s3:>") names nothing either.
+      if (element.name.empty()) return std::nullopt;
       bool self_closing = document[end - 1] == '/';
       if (self_closing) {
         if (!close_element(std::move(element))) return std::nullopt;

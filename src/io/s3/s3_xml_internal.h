@@ -24,7 +24,8 @@ struct XmlElement {
 };
 
 // Parses a whole document into its root element; nullopt when it is not
-// well-formed (unbalanced tags, a bad entity, nothing but a prolog).
+// well-formed (unbalanced tags, a tag with no name but its prefix, a bad
+// entity, nothing but a prolog).
 std::optional<XmlElement> parse_xml(std::string_view document);
 
 // `text` with & < > " ' escaped, for element content.

@@ -326,6 +326,8 @@ TEST(S3Xml, RefusesMalformedDocuments) {
   EXPECT_FALSE(s3_internal::parse_xml("<a>&bogus;</a>"));
   EXPECT_FALSE(s3_internal::parse_xml("<a></a><b></b>"));
   EXPECT_FALSE(s3_internal::parse_xml("<a>"));
+  EXPECT_FALSE(s3_internal::parse_xml("<s3:></s3:>"));  // a prefix and no name
+  EXPECT_FALSE(s3_internal::parse_xml("<a><s3:/></a>"));
   EXPECT_FALSE(s3_internal::parse_list_page("<ListBucketResult><Contents><Key>k</Key><Size>x</Size></Contents>"
                                             "</ListBucketResult>"));
   EXPECT_FALSE(s3_internal::parse_list_page("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"));
