@@ -37,13 +37,15 @@ for target in "${targets[@]}"; do
   cp -R "tests/fuzz/corpus/$target/." "$corpus/"
   echo "fuzz: $target for ${seconds}s ($(ls "$corpus" | wc -l) seed inputs)"
   # -timeout: seconds one input may take; -rss_limit_mb: the whole process
-  # (a 2-core CI machine has a few GB); -max_len: room for a few event lines.
+  # (a 2-core CI machine has a few GB); -max_len: room for a score of event
+  # lines, or one past the 2 KB a Reject keeps.
   if "build-fuzz/tests/fuzz/${target}_fuzz" "$corpus" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -max_len=8192 -artifact_prefix="$crashes/" -print_final_stats=1 >"$log" 2>&1; then
-    grep -m 1 -E '^#[0-9]+ +DONE' "$log" || tail -n 1 "$log"
+    grep -m 1 -E '^Done [0-9]+ runs' "$log" || tail -n 1 "$log"
   else
     failed+=("$target")
-    tail -n 80 "$log"
+    # The report, without the progress lines of the inputs before it.
+    grep -v -E '^#[0-9]+ +(NEW|REDUCE|RELOAD|pulse)' "$log" | tail -n 80
     input=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log" | tail -n 1)
     echo "fuzz: $target FAILED; input: ${input:-(none written; see the log above)}" >&2
     if [[ -n "$input" ]]; then
