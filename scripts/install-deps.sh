@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything sparkify-etl needs to build, test and benchmark, from
 # Debian's packages (and npm for the test tools). Safe to run again.
+#   scripts/install-deps.sh [--with-bench] [--with-fuzz]
 set -euo pipefail
 
 packages=(
@@ -16,9 +17,16 @@ packages=(
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   packages+=(nodejs npm)
 fi
-if [[ "${1:-}" == "--with-bench" ]]; then
-  packages+=(awscli hyperfine time bc python3)
-fi
+# --with-bench: the benchmarks' peers and tools. --with-fuzz: clang, its
+# libFuzzer and sanitizer runtimes (Debian 12's clang is 14) and
+# llvm-symbolizer, for scripts/fuzz.sh; the normal build needs none of them.
+for option in "$@"; do
+  case "$option" in
+    --with-bench) packages+=(awscli hyperfine time bc python3) ;;
+    --with-fuzz) packages+=(clang libclang-rt-14-dev llvm) ;;
+    *) echo "install-deps: unknown option $option (--with-bench, --with-fuzz)" >&2; exit 2 ;;
+  esac
+done
 
 missing=()
 for package in "${packages[@]}"; do

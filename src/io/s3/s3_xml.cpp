@@ -160,7 +160,13 @@ std::optional<XmlElement> parse_xml(std::string_view document) {
       if (end >= document.size()) return std::nullopt;
       XmlElement element;
       element.name = local_name(document.substr(pos + 1, name_end - pos - 1));
+      // A prefix with nothing after it ("<s3:>") names nothing either.
+      if (element.name.empty()) return std::nullopt;
       bool self_closing = document[end - 1] == '/';
+      // The tree is freed recursively, one frame a level: a body of
+      // millions of nested elements (from a broken or hostile endpoint)
+      // would overflow the stack in the destructor.
+      if (open.size() >= kMaxXmlDepth) return std::nullopt;
       if (self_closing) {
         if (!close_element(std::move(element))) return std::nullopt;
       } else {

@@ -2,6 +2,7 @@
 // the parsers of the few responses the file system reads.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,8 +24,13 @@ struct XmlElement {
   std::string child_text(std::string_view child_name) const;
 };
 
+// Elements nested deeper than this make a document malformed; S3's
+// responses nest three or four.
+inline constexpr size_t kMaxXmlDepth = 64;
+
 // Parses a whole document into its root element; nullopt when it is not
-// well-formed (unbalanced tags, a bad entity, nothing but a prolog).
+// well-formed (unbalanced tags, a tag with no name but its prefix, a bad
+// entity, nothing but a prolog) or nests elements deeper than kMaxXmlDepth.
 std::optional<XmlElement> parse_xml(std::string_view document);
 
 // `text` with & < > " ' escaped, for element content.

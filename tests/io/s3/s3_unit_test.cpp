@@ -359,12 +359,31 @@ TEST(S3Xml, RefusesMalformedDocuments) {
   EXPECT_FALSE(s3_internal::parse_xml("<a>&bogus;</a>"));
   EXPECT_FALSE(s3_internal::parse_xml("<a></a><b></b>"));
   EXPECT_FALSE(s3_internal::parse_xml("<a>"));
+  EXPECT_FALSE(s3_internal::parse_xml("<s3:></s3:>"));  // a prefix and no name
+  EXPECT_FALSE(s3_internal::parse_xml("<a><s3:/></a>"));
   EXPECT_FALSE(s3_internal::parse_list_page("<ListBucketResult><Contents><Key>k</Key><Size>x</Size></Contents>"
                                             "</ListBucketResult>"));
   EXPECT_FALSE(s3_internal::parse_list_page("<ListBucketResult><IsTruncated>true</IsTruncated></ListBucketResult>"));
   auto cdata = s3_internal::parse_xml("<!-- c --><a attr=\"x>y\"><![CDATA[<raw>&]]></a>");
   ASSERT_TRUE(cdata);
   EXPECT_EQ(cdata->text, "<raw>&");
+}
+
+// Millions of nested elements once overflowed the stack while the tree was
+// freed, one frame a level.
+TEST(S3Xml, RefusesDocumentsNestedDeeperThanTheLimit) {
+  auto nested = [](size_t depth, const std::string& innermost) {
+    std::string document;
+    for (size_t level = 0; level < depth; ++level) document += "<a>";
+    document += innermost;
+    for (size_t level = 0; level < depth; ++level) document += "</a>";
+    return document;
+  };
+  EXPECT_TRUE(s3_internal::parse_xml(nested(s3_internal::kMaxXmlDepth, "")));
+  EXPECT_TRUE(s3_internal::parse_xml(nested(s3_internal::kMaxXmlDepth - 1, "<b/>")));
+  EXPECT_FALSE(s3_internal::parse_xml(nested(s3_internal::kMaxXmlDepth, "<b/>")));
+  EXPECT_FALSE(s3_internal::parse_xml(nested(s3_internal::kMaxXmlDepth + 1, "")));
+  EXPECT_FALSE(s3_internal::parse_list_page("<ListBucketResult>" + nested(4'000'000, "") + "</ListBucketResult>"));
 }
 
 TEST(S3Xml, EscapesText) { EXPECT_EQ(s3_internal::xml_escape("a<b>&\"c'"), "a&lt;b&gt;&amp;&quot;c&apos;"); }
