@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -43,6 +44,24 @@ inline std::string read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
+
+// What a run of the sparkify binary gave: its exit status and its stdout and
+// stderr together.
+struct CliOutcome {
+  int status = -1;
+  std::string output;
+};
+
+#ifdef SPARKIFY_BINARY_DIR
+// Runs the built sparkify binary with `arguments` (shell words), no stdin.
+inline CliOutcome run_sparkify(const std::string& arguments) {
+  TempDir dir;
+  std::string command = std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify " + arguments + " >" + (dir / "out") +
+                        " 2>&1 </dev/null";
+  int raw = std::system(command.c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(dir / "out")};
+}
+#endif
 
 // Files of a lake's own bookkeeping whose content changes from run to run
 // without changing what readers see: the writer lock (it names its holder)

@@ -10,6 +10,7 @@
 
 #include "lake/lake_folder.h"
 #include "model/error.h"
+#include "model/failpoint.h"
 
 namespace sparkify::lake {
 namespace {
@@ -80,6 +81,7 @@ void complete(io::FileSystem& fs, const std::string& root, const CommitJournal& 
       // A store that swaps in several steps gets the marker only once the
       // table is whole.
       if (!fs.replaces_atomically()) fs.write_file(io::join_path(target, "_SUCCESS"), "");
+      model::failpoint("lake-table-swapped");
     } else if (read_small(fs, io::join_path(target, kTableLoadFile)) != journal.load_id) {
       throw IoError("cannot complete the commit of load " + journal.load_id + " into " + root + ": table " +
                     table + " is neither staged nor in place");
@@ -178,6 +180,7 @@ void LakeTransaction::intend_commit(const std::vector<std::string>& tables, cons
   fs_.write_file(io::join_path(root_, kJournalFile),
                  journal_text(CommitJournal{load_id, staging_name_, decided_by, tables}));
   stage_ = Stage::kIntended;
+  model::failpoint("lake-journal-written");
 }
 
 void LakeTransaction::finish_commit() {

@@ -7,6 +7,7 @@
 #include "io/s3/s3_uri.h"
 #include "lake/lake_transaction.h"
 #include "model/error.h"
+#include "model/failpoint.h"
 #include "pipeline/extract.h"
 #include "pipeline/file_systems.h"
 #include "pipeline/lake_sink.h"
@@ -283,6 +284,7 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
       throw;
     }
   }
+  model::failpoint("warehouse-committed");
   for (size_t idx = 0; idx < sinks.size(); ++idx) {
     if (sinks[idx].get() == decider) summary.targets[idx].committed = true;
   }

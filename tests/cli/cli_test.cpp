@@ -17,18 +17,8 @@ using testing::read_text;
 using testing::TempDir;
 using testing::write_text;
 
-struct Outcome {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run_cli(const std::string& arguments) {
-  TempDir dir;
-  std::string command = std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify " + arguments + " >" + (dir / "out") +
-                        " 2>&1 </dev/null";
-  int raw = std::system(command.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(dir / "out")};
-}
+using Outcome = testing::CliOutcome;
+Outcome run_cli(const std::string& arguments) { return testing::run_sparkify(arguments); }
 
 TEST(Cli, HelpOnEverySubcommand) {
   for (const char* sub : {"", "create-tables ", "etl ", "generate "}) {

@@ -4,7 +4,11 @@
 #
 #   tests/faults/kill_runs.sh SPARKIFY_BINARY [KILLS]     (default 20 kills)
 #
-# Two inputs, A and B, alternate. After each kill:
+# Two inputs, A and B, alternate. The first kills stop runs exactly at the
+# commit protocol's failpoints (SPARKIFY_FAILPOINTS, src/model/failpoint.h):
+# after the lake's journal is written, after its first table is swapped in,
+# and after the warehouse has committed; the rest fall at random moments.
+# After each kill:
 #   - every lake table is wholly A's or wholly B's, with its _SUCCESS; all of
 #     them the same one unless the lake's commit journal is there (a commit
 #     interrupted between tables, which the next run completes);
@@ -21,8 +25,8 @@ trap 'rm -rf "$work"' EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-"$sparkify" generate --songs 1500 --events 20000 --seed 11 --out "$work/A" >/dev/null
-"$sparkify" generate --songs 1500 --events 20000 --seed 12 --out "$work/B" >/dev/null
+"$sparkify" generate --songs 400 --events 10000 --seed 11 --out "$work/A" >/dev/null
+"$sparkify" generate --songs 400 --events 10000 --seed 12 --out "$work/B" >/dev/null
 
 # A table's signature: its files (bookkeeping aside) with their sizes.
 table_signature() {
@@ -66,13 +70,24 @@ if [[ -n "$pg_uri" ]]; then
     pg_reference[$input]=$(pg_signature)
   done
 fi
-# The starting state: A everywhere. How long a whole run takes sets the
-# window the kills fall in.
-start=$(date +%s%N)
+# The starting state: A everywhere. How long a whole run of each mode takes
+# sets the window its kills fall in.
 # shellcheck disable=SC2046
 "$sparkify" $(run_args A "$full_mode") >/dev/null 2>&1
-run_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-echo "a whole run takes ${run_ms} ms; killing $kills runs at random moments in it"
+declare -A run_ms
+for mode in "${modes[@]}"; do
+  start=$(date +%s%N)
+  # shellcheck disable=SC2046
+  "$sparkify" $(run_args A "$mode") >/dev/null 2>&1
+  run_ms[$mode]=$(( ($(date +%s%N) - start) / 1000000 ))
+  echo "a whole $mode run takes ${run_ms[$mode]} ms"
+done
+
+# The kills at failpoints, as "mode:failpoint"; then random ones.
+planned=(lake:lake-journal-written lake:lake-table-swapped)
+if [[ -n "$pg_uri" ]]; then
+  planned+=(both:lake-journal-written both:warehouse-committed both:lake-table-swapped)
+fi
 
 lake_version() {  # prints A, B, mixed or broken (with why on stderr)
   local version=""
@@ -90,21 +105,35 @@ lake_version() {  # prints A, B, mixed or broken (with why on stderr)
 
 current=A
 for ((kill_idx = 1; kill_idx <= kills; kill_idx++)); do
-  mode=${modes[$((kill_idx % ${#modes[@]}))]}
-  next=$([[ $current == A ]] && echo B || echo A)
-  # Half the kills fall anywhere in the run, half in its last third, where
-  # the commits are.
-  if ((kill_idx % 2)); then
-    delay_ms=$((RANDOM % (run_ms + 1)))
+  failpoint=""
+  if ((kill_idx <= ${#planned[@]})); then
+    mode=${planned[$((kill_idx - 1))]%%:*}
+    failpoint=${planned[$((kill_idx - 1))]#*:}
   else
-    delay_ms=$((run_ms * 2 / 3 + RANDOM % (run_ms / 3 + 1)))
+    mode=${modes[$((kill_idx % ${#modes[@]}))]}
   fi
-  # shellcheck disable=SC2046
-  "$sparkify" $(run_args "$next" "$mode") >/dev/null 2>&1 &
-  pid=$!
-  sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
-  kill -9 "$pid" 2>/dev/null && outcome=killed || outcome=finished
-  wait "$pid" 2>/dev/null || true
+  next=$([[ $current == A ]] && echo B || echo A)
+  if [[ -n "$failpoint" ]]; then
+    # shellcheck disable=SC2046
+    { SPARKIFY_FAILPOINTS=$failpoint "$sparkify" $(run_args "$next" "$mode") >/dev/null 2>&1; } 2>/dev/null \
+      && outcome=finished || outcome="killed at $failpoint"
+    delay_ms=-
+  else
+    # Half the kills fall anywhere in the run, half in its last third,
+    # where the commits are.
+    window=${run_ms[$mode]}
+    if ((kill_idx % 2)); then
+      delay_ms=$((RANDOM % (window + 1)))
+    else
+      delay_ms=$((window * 2 / 3 + RANDOM % (window / 3 + 1)))
+    fi
+    # shellcheck disable=SC2046
+    "$sparkify" $(run_args "$next" "$mode") >/dev/null 2>&1 &
+    pid=$!
+    sleep "$(printf '%d.%03d' $((delay_ms / 1000)) $((delay_ms % 1000)))"
+    kill -9 "$pid" 2>/dev/null && outcome=killed || outcome=finished
+    wait "$pid" 2>/dev/null || true
+  fi
 
   journal=no
   [[ -f "$lake/_sparkify_commit" ]] && journal=yes
@@ -123,12 +152,21 @@ for ((kill_idx = 1; kill_idx <= kills; kill_idx++)); do
       fail "kill $kill_idx (both): the lake holds $version, PostgreSQL $pg_version, and no journal"
     fi
   fi
+  if [[ -n "$failpoint" && $journal == no ]]; then
+    fail "kill $kill_idx ($mode at $failpoint): no journal was left to complete the commit"
+  fi
+  if [[ $failpoint == warehouse-committed && $pg_version != "$next" ]]; then
+    fail "kill $kill_idx: killed after the warehouse committed, but PostgreSQL does not hold $next"
+  fi
   echo "kill $kill_idx: $mode, after ${delay_ms} ms ($outcome): lake $version, journal $journal${pg_version:+, PostgreSQL $pg_version}"
 
   # The next run completes or undoes what the killed one left, then loads.
   # shellcheck disable=SC2046
   if ! out=$("$sparkify" $(run_args "$next" "$full_mode") 2>&1); then
     fail "kill $kill_idx: the next run failed: $out"
+  fi
+  if [[ $journal == yes && "$out" != *"the interrupted commit"* ]]; then
+    fail "kill $kill_idx: the next run did not say it settled the interrupted commit: $out"
   fi
   [[ -f "$lake/_sparkify_commit" ]] && fail "kill $kill_idx: the journal stayed after the next run"
   if compgen -G "$lake/.sparkify-staging-*" >/dev/null; then fail "kill $kill_idx: staging stayed after the next run"; fi

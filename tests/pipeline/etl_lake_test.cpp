@@ -149,7 +149,7 @@ TEST(EtlLake, FailedRunLeavesThePreviousLake) {
 TEST(EtlLake, RunKilledWhileWritingLeavesThePreviousLake) {
   TempDir work;
   std::string data = work / "data";
-  std::string generate = sparkify_binary() + " generate --songs 40000 --events 100000 --seed 5 --out " + data +
+  std::string generate = sparkify_binary() + " generate --songs 15000 --events 50000 --seed 5 --out " + data +
                          " >/dev/null";
   ASSERT_EQ(std::system(generate.c_str()), 0);
   std::string lake = work / "lake";

@@ -21,19 +21,9 @@ using testing::read_text;
 using testing::TempDir;
 using testing::write_text;
 
-struct Outcome {
-  int status = -1;
-  std::string output;  // stdout and stderr together
-};
-
+using Outcome = testing::CliOutcome;
+Outcome run_cli(const std::string& arguments) { return testing::run_sparkify(arguments); }
 std::string sparkify_binary() { return std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify"; }
-
-Outcome run_cli(const std::string& arguments) {
-  TempDir out;
-  std::string command = sparkify_binary() + " " + arguments + " >" + (out / "out") + " 2>&1 </dev/null";
-  int raw = std::system(command.c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(out / "out")};
-}
 
 // Every file below `root`, with its content (lake bookkeeping left out).
 std::map<std::string, std::string> files_of(const std::string& root) {
@@ -169,6 +159,27 @@ TEST_F(EtlSafetyTest, TheReportTellsTheTruthAndABadPathFailsBeforeAnyWork) {
   EXPECT_NE(text.find("\"status\":\"failed\""), std::string::npos) << text;
   EXPECT_NE(text.find("rejected"), std::string::npos) << text;
   EXPECT_EQ(text.find("\"committed\":true"), std::string::npos) << text;
+}
+
+// A full disk, as a file-size limit: writes fail with EFBIG once a file
+// passes 8 KiB (the songplays file is larger; the signal that would kill
+// the process is ignored, so the write itself fails, as on a full disk).
+// The run exits 1 and the lake stays as it was, with no staging left.
+TEST_F(EtlSafetyTest, AFullDiskFailsTheRunAndLeavesTheLakeAsItWas) {
+  std::string lake = work_ / "lake";
+  ASSERT_EQ(run_cli(etl(lake)).status, 0);
+  auto before = files_of(lake);
+  std::string command = "sh -c 'trap \"\" XFSZ; ulimit -f 8; exec " + sparkify_binary() + " " + etl(lake) +
+                        "' >" + (work_ / "out") + " 2>&1";
+  int raw = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(raw));
+  EXPECT_EQ(WEXITSTATUS(raw), 1) << read_text(work_ / "out");
+  EXPECT_NE(read_text(work_ / "out").find("File too large"), std::string::npos) << read_text(work_ / "out");
+  EXPECT_EQ(files_of(lake), before);
+  for (const auto& entry : fs::directory_iterator(lake)) {
+    EXPECT_NE(entry.path().filename().string().rfind(".sparkify-staging-", 0), 0u) << entry.path();
+  }
+  EXPECT_FALSE(fs::exists(lake + "/_sparkify_commit"));
 }
 
 // An unreadable folder once cut the input short, with exit 0.
