@@ -62,7 +62,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   records.erase(records.begin());
   rejects.erase(rejects.begin());
 
-  std::vector<std::string_view> lines = fuzz::split_lines(text);
+  std::vector<std::string_view> lines = fuzz::split_lines(fuzz::without_bom(text));
   FUZZ_CHECK(records.size() + rejects.size() == fuzz::count_non_blank(lines));
   fuzz::check_rejects(rejects, kSource, lines,
                       {"artist", "auth", "firstName", "gender", "itemInSession", "lastName", "length", "level",

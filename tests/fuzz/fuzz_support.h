@@ -35,6 +35,13 @@ inline std::vector<std::string_view> split_lines(std::string_view text) {
   return lines;
 }
 
+// `text` without the UTF-8 byte order mark that may open it: the readers
+// skip it, so the lines they number start after it.
+inline std::string_view without_bom(std::string_view text) {
+  constexpr std::string_view kBom = "\xEF\xBB\xBF";
+  return text.substr(0, kBom.size()) == kBom ? text.substr(kBom.size()) : text;
+}
+
 // A blank line holds nothing but spaces, tabs and carriage returns.
 inline bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t\r\n") == std::string_view::npos;

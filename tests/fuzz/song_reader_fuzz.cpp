@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   records.erase(records.begin());
   rejects.erase(rejects.begin());
 
-  std::vector<std::string_view> lines = fuzz::split_lines(text);
+  std::vector<std::string_view> lines = fuzz::split_lines(fuzz::without_bom(text));
   bool one_spread_object = records.size() == 1 && rejects.empty();
   FUZZ_CHECK(one_spread_object || records.size() + rejects.size() == fuzz::count_non_blank(lines));
   fuzz::check_rejects(rejects, source, lines,
