@@ -3,7 +3,8 @@
 #include "cli/commands.h"
 #include "cli/connection_flags.h"
 #include "config/settings.h"
-#include "warehouse/postgres_warehouse.h"
+#include "model/catalog.h"
+#include "warehouse/open_warehouse.h"
 
 namespace sparkify::cli {
 
@@ -15,10 +16,12 @@ void add_create_tables_command(CLI::App& app, Action& run) {
     run = [flags] {
       std::string target = config::resolve_target(*flags);
       config::Timeouts timeouts = config::resolve_timeouts(*flags);
-      warehouse::PostgresWarehouse warehouse(target, {timeouts.connect_s, timeouts.statement_s});
-      warehouse.create_tables();
-      std::cout << "created staging_events, staging_songs, songplays, users, songs, artists, time in "
-                << warehouse.describe() << "\n";
+      auto warehouse = warehouse::open_warehouse(target, {timeouts.connect_s, timeouts.statement_s});
+      warehouse->create_tables();
+      std::string tables;
+      for (const auto& name : model::staging_table_names()) tables += name + ", ";
+      for (const auto& name : model::star_table_names()) tables += name + ", ";
+      std::cout << "created " << tables << "sparkify_loads in " << warehouse->describe() << "\n";
       return 0;
     };
   });

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include "model/catalog.h"
+
 namespace sparkify::lake {
 namespace {
 
@@ -32,7 +34,7 @@ bool is_table_file(const std::string& relative) {
 }  // namespace
 
 const std::vector<std::string>& lake_table_names() {
-  static const std::vector<std::string> tables = {"songplays", "users", "songs", "artists", "time"};
+  static const std::vector<std::string> tables = model::star_table_names();
   return tables;
 }
 

@@ -27,7 +27,8 @@ enum class LakeFolderKind {
 // the first file that shows it is not a lake.
 LakeFolderKind classify_lake_folder(io::FileSystem& fs, const std::string& root, std::string* reason = nullptr);
 
-// The star tables a lake holds, in the order they are committed.
+// The star tables a lake holds, in the order they are committed
+// (model/catalog.h).
 const std::vector<std::string>& lake_table_names();
 
 }  // namespace sparkify::lake

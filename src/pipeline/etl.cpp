@@ -13,7 +13,7 @@
 #include "pipeline/lake_sink.h"
 #include "pipeline/rejects_file.h"
 #include "pipeline/warehouse_sink.h"
-#include "warehouse/postgres_warehouse.h"
+#include "warehouse/open_warehouse.h"
 
 namespace sparkify::pipeline {
 namespace {
@@ -136,8 +136,7 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, 
   // can ask it about an interrupted commit.
   if (settings.target) {
     warehouse::ConnectOptions connect{settings.timeouts.connect_s, settings.timeouts.statement_s};
-    sinks.push_back(
-        std::make_unique<WarehouseSink>(std::make_unique<warehouse::PostgresWarehouse>(*settings.target, connect)));
+    sinks.push_back(std::make_unique<WarehouseSink>(warehouse::open_warehouse(*settings.target, connect)));
   }
   if (settings.lake) {
     LakeOptions options;
