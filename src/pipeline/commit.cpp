@@ -39,9 +39,11 @@ CommitOracle oracle_of(Sink* decider) {
   };
 }
 
-void begin_sinks(std::vector<std::unique_ptr<Sink>>& sinks, Sink* decider, RunSummary& summary, std::ostream& log) {
+void begin_sinks(std::vector<std::unique_ptr<Sink>>& sinks, Sink* decider, LoadDescription load,
+                 RunSummary& summary, std::ostream& log) {
+  load.oracle = oracle_of(decider);
   for (auto& sink : sinks) {
-    sink->begin(oracle_of(decider));
+    sink->begin(load);
     std::string note = sink->recovery_note();
     if (!note.empty()) {
       log << "recover  " << note << "\n";

@@ -18,9 +18,11 @@ Sink* deciding_sink(std::vector<std::unique_ptr<Sink>>& sinks);
 // any, with no decider) cannot be settled by this run: UsageError.
 CommitOracle oracle_of(Sink* decider);
 
-// Begins every sink in order (the decider is first in make_sinks' order),
-// noting in `summary` what each did about an interrupted earlier run.
-void begin_sinks(std::vector<std::unique_ptr<Sink>>& sinks, Sink* decider, RunSummary& summary, std::ostream& log);
+// Begins every sink in order (the decider is first in make_sinks' order)
+// with `load` and the decider's oracle, noting in `summary` what each did
+// about an interrupted earlier run.
+void begin_sinks(std::vector<std::unique_ptr<Sink>>& sinks, Sink* decider, LoadDescription load,
+                 RunSummary& summary, std::ostream& log);
 
 // Commits prepared and intended sinks: the decider first, then the others.
 // A failed decision aborts every sink (keeping what lets the next run ask,

@@ -81,7 +81,7 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
   LoadTicket ticket{lake::new_load_id(), decider ? decider->commit_identity() : ""};
   for (const auto& sink : sinks) summary.targets.push_back({sink->name(), {}, false});
   try {
-    begin_sinks(sinks, decider, summary, log);
+    begin_sinks(sinks, decider, LoadDescription{settings.song_data, settings.log_data, {}}, summary, log);
     SourceFiles files = list_sources(settings, file_systems, summary);
     log << "sources  " << files.songs.size() << " song files under " << settings.song_data << ", "
         << files.events.size() << " event files under " << settings.log_data << "\n";

@@ -53,15 +53,22 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   size_t song_concurrency = file_systems.read_concurrency(settings.song_data);
   size_t event_concurrency = file_systems.read_concurrency(settings.log_data);
   Intake intake;
+  // Sinks that load the sources themselves get no records.
+  std::vector<Sink*> takers;
+  for (auto& sink : sinks) {
+    if (sink->input() != SinkInput::kSourceLocations) takers.push_back(sink.get());
+  }
+  if (takers.empty()) return intake;
+  intake.fed = true;
   auto take_songs = [&](FileBatch<model::SongRecord>& batch) {
     intake.songs_of_kind += static_cast<uint64_t>(std::count_if(batch.records.begin(), batch.records.end(), has_song_key));
-    for (auto& sink : sinks) sink->write_songs(batch.records);
+    for (Sink* sink : takers) sink->write_songs(batch.records);
     std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(intake.rejects));
   };
   auto take_events = [&](FileBatch<model::EventRecord>& batch) {
     intake.events_of_kind +=
         static_cast<uint64_t>(std::count_if(batch.records.begin(), batch.records.end(), has_event_key));
-    for (auto& sink : sinks) sink->write_events(batch.records);
+    for (Sink* sink : takers) sink->write_events(batch.records);
     std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(intake.rejects));
   };
   auto count_songs = [&](const ExtractStats& stats) {
@@ -75,17 +82,17 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
     summary.events_read = stats.records;
   };
 
-  bool songs_first =
-      std::any_of(sinks.begin(), sinks.end(), [](const auto& sink) { return sink->needs_songs_before_events(); });
+  bool songs_first = std::any_of(takers.begin(), takers.end(),
+                                 [](const Sink* sink) { return sink->input() == SinkInput::kRecordsSongsFirst; });
   if (songs_first) {
     {
       PhaseTimer timer(summary, "songs");
       count_songs(extract_songs(*song_fs, files.songs, song_concurrency, take_songs));
-      for (auto& sink : sinks) sink->end_songs();
+      for (Sink* sink : takers) sink->end_songs();
     }
     PhaseTimer timer(summary, "events");
     count_events(extract_events(*log_fs, files.events, event_concurrency, take_events));
-    for (auto& sink : sinks) sink->end_events();
+    for (Sink* sink : takers) sink->end_events();
     return intake;
   }
   // Many small song files cost system calls, not bandwidth; reading them
@@ -102,7 +109,7 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
     PhaseTimer timer(summary, "events");
     try {
       count_events(extract_events(*log_fs, files.events, event_concurrency, take_events));
-      for (auto& sink : sinks) sink->end_events();
+      for (Sink* sink : takers) sink->end_events();
     } catch (...) {
       events_error = std::current_exception();
     }
@@ -112,7 +119,7 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   if (events_error) std::rethrow_exception(events_error);
   count_songs(song_stats);
   for (auto& batch : song_batches) take_songs(batch);
-  for (auto& sink : sinks) sink->end_songs();
+  for (Sink* sink : takers) sink->end_songs();
   return intake;
 }
 
@@ -130,7 +137,7 @@ void check_intake(const config::Settings& settings, const SourceFiles& files, In
                    std::to_string(settings.max_errors) + "; first: " + model::describe(rejects.front()) +
                    "; all are in " + settings.rejects_path + "; nothing was committed");
   }
-  if (settings.allow_empty_input) return;
+  if (settings.allow_empty_input || !intake.fed) return;
   if (!files.songs.empty() && intake.songs_of_kind == 0) {
     throw JobError("the song data under " + settings.song_data + " (" + std::to_string(files.songs.size()) +
                    " files) holds no song record (no object with song_id, title, artist_id, …); are --song-data "

@@ -26,6 +26,7 @@ struct SourceFiles {
 
 // What the feeding found besides the records it handed over.
 struct Intake {
+  bool fed = false;  // whether any sink took records (else nothing was read)
   model::Rejects rejects;
   // Records with at least one key of their source's layout: none of them
   // in a source that has files is what swapped sources look like.
@@ -38,8 +39,9 @@ struct Intake {
 // settings.allow_empty_input. Times the "list" phase.
 SourceFiles list_sources(const config::Settings& settings, FileSystems& file_systems, RunSummary& summary);
 
-// Feeds every file of `files` to every sink, ending each source with the
-// sinks' end_songs() / end_events(); counts files, bytes and records into
+// Feeds every file of `files` to every sink that takes records (none is
+// read when no sink does), ending each source with the sinks' end_songs()
+// / end_events(); counts files, bytes and records into
 // `summary` and times the "songs" and "events" phases. Throws what a read or
 // a sink throws (the caller aborts the sinks).
 Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, const SourceFiles& files,
@@ -48,7 +50,7 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
 // After the feeding, before any commit: writes the rejects file (or removes
 // a stale one of ours), then throws JobError when the rejects exceed
 // --max-errors, or when a source with files held no record of its kind
-// (unless settings.allow_empty_input).
+// (unless settings.allow_empty_input, or nothing was read).
 void check_intake(const config::Settings& settings, const SourceFiles& files, Intake& intake, RunSummary& summary);
 
 }  // namespace sparkify::pipeline

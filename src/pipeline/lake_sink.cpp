@@ -27,7 +27,8 @@ LakeSink::~LakeSink() { abort(); }
 
 std::string LakeSink::name() const { return "lake " + options_.root; }
 
-void LakeSink::begin(const CommitOracle& oracle) {
+void LakeSink::begin(const LoadDescription& load) {
+  const CommitOracle& oracle = load.oracle;
   auto decide = [&oracle](const lake::CommitJournal& journal) { return oracle(journal.decided_by, journal.load_id); };
   state_->transaction = std::make_unique<lake::LakeTransaction>(*fs_, options_.root, decide);
 }

@@ -24,7 +24,7 @@ class LakeSink final : public Sink {
   LakeSink(std::shared_ptr<io::FileSystem> fs, LakeOptions options);
   ~LakeSink() override;
   std::string name() const override;
-  void begin(const CommitOracle& oracle) override;
+  void begin(const LoadDescription& load) override;
   std::string recovery_note() const override;
   void write_songs(const std::vector<model::SongRecord>& songs) override;
   void end_songs() override;

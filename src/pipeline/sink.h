@@ -33,19 +33,34 @@ struct LoadTicket {
 // UsageError when this run cannot ask it (no such sink in the run).
 using CommitOracle = std::function<bool(const std::string& decided_by, const std::string& load_id)>;
 
+// What a sink takes from the sources.
+enum class SinkInput {
+  kRecordsSongsFirst,  // parsed records, every song before the first event (the in-process star)
+  kRecordsAnyOrder,    // parsed records, the two sources in either order (a warehouse's staging)
+  kSourceLocations,    // no records: the sink loads the sources itself (a warehouse's COPY from S3)
+};
+
+// What begin() is told about the load.
+struct LoadDescription {
+  std::string song_data;  // the sources' locations, as given
+  std::string log_data;
+  CommitOracle oracle;    // settles what an interrupted earlier run left
+};
+
 class Sink {
  public:
   virtual ~Sink() = default;
   virtual std::string name() const = 0;  // for logs; never a secret
   // Opens the sink; finishes or undoes what an interrupted earlier run left,
-  // asking `oracle` when another sink decided that run's load.
-  virtual void begin(const CommitOracle& oracle) = 0;
+  // asking `load.oracle` when another sink decided that run's load.
+  virtual void begin(const LoadDescription& load) = 0;
   // What begin() did about an interrupted earlier run, for the summary.
   virtual std::string recovery_note() const { return {}; }
-  // Whether every song must arrive (end_songs) before the first event. When
-  // no sink needs that, the run reads the song files while the events
-  // stream in, and hands the songs over after them.
-  virtual bool needs_songs_before_events() const { return true; }
+  // What it takes. When no sink needs every song before the first event,
+  // the run reads the song files while the events stream in, and hands the
+  // songs over after them. A sink that takes locations gets no write_*()
+  // and no end_*() calls.
+  virtual SinkInput input() const { return SinkInput::kRecordsSongsFirst; }
   virtual void write_songs(const std::vector<model::SongRecord>& songs) = 0;
   virtual void end_songs() = 0;
   virtual void write_events(const std::vector<model::EventRecord>& events) = 0;

@@ -5,7 +5,7 @@ namespace sparkify::pipeline {
 WarehouseSink::WarehouseSink(std::unique_ptr<warehouse::Warehouse> warehouse) : warehouse_(std::move(warehouse)) {}
 
 std::string WarehouseSink::name() const { return "warehouse " + warehouse_->describe(); }
-void WarehouseSink::begin(const CommitOracle&) { warehouse_->begin_load(); }
+void WarehouseSink::begin(const LoadDescription&) { warehouse_->begin_load(); }
 void WarehouseSink::write_songs(const std::vector<model::SongRecord>& songs) { warehouse_->stage_songs(songs); }
 void WarehouseSink::end_songs() { warehouse_->end_stage(); }
 void WarehouseSink::write_events(const std::vector<model::EventRecord>& events) {

@@ -13,9 +13,9 @@ class WarehouseSink final : public Sink {
  public:
   explicit WarehouseSink(std::unique_ptr<warehouse::Warehouse> warehouse);
   std::string name() const override;
-  void begin(const CommitOracle& oracle) override;
+  void begin(const LoadDescription& load) override;
   // Staging tables are independent: either may be copied first.
-  bool needs_songs_before_events() const override { return false; }
+  SinkInput input() const override { return SinkInput::kRecordsAnyOrder; }
   void write_songs(const std::vector<model::SongRecord>& songs) override;
   void end_songs() override;
   void write_events(const std::vector<model::EventRecord>& events) override;

@@ -22,12 +22,15 @@ using CallLog = std::vector<std::string>;
 // Records each call as "<name>.<call>"; fails the calls it is told to.
 class FakeSink final : public Sink {
  public:
-  FakeSink(std::string name, bool decides, CallLog& log) : name_(std::move(name)), decides_(decides), log_(log) {}
+  FakeSink(std::string name, bool decides, CallLog& log, SinkInput input = SinkInput::kRecordsSongsFirst)
+      : name_(std::move(name)), decides_(decides), log_(log), input_(input) {}
 
   std::string name() const override { return name_; }
-  void begin(const CommitOracle& oracle) override {
+  SinkInput input() const override { return input_; }
+  void begin(const LoadDescription& load) override {
     record("begin");
-    if (ask_on_begin) answer = oracle(ask_on_begin->first, ask_on_begin->second);
+    load_ = load;
+    if (ask_on_begin) answer = load.oracle(ask_on_begin->first, ask_on_begin->second);
   }
   void write_songs(const std::vector<model::SongRecord>& songs) override { songs_ += songs.size(); }
   void end_songs() override { record("end_songs"); }
@@ -60,14 +63,16 @@ class FakeSink final : public Sink {
   std::optional<std::pair<std::string, std::string>> ask_on_begin;  // (decided_by, load id)
   std::optional<bool> answer;
   LoadTicket ticket_;
+  LoadDescription load_;
+  size_t songs_ = 0;
+  size_t events_ = 0;
 
  private:
   void record(const std::string& call) { log_.push_back(name_ + "." + call); }
   std::string name_;
   bool decides_;
   CallLog& log_;
-  size_t songs_ = 0;
-  size_t events_ = 0;
+  SinkInput input_;
 };
 
 class EtlTest : public ::testing::Test {
@@ -84,8 +89,8 @@ class EtlTest : public ::testing::Test {
     settings_.threads = 2;
   }
 
-  FakeSink& add(const std::string& name, bool decides) {
-    auto sink = std::make_unique<FakeSink>(name, decides, calls_);
+  FakeSink& add(const std::string& name, bool decides, SinkInput input = SinkInput::kRecordsSongsFirst) {
+    auto sink = std::make_unique<FakeSink>(name, decides, calls_, input);
     FakeSink& ref = *sink;
     sinks_.push_back(std::move(sink));
     return ref;
@@ -126,6 +131,36 @@ TEST_F(EtlTest, TheDecidingSinkBeginsFirstAndCommitsBeforeTheOthers) {
   const auto& lake = static_cast<FakeSink&>(*sinks_[1]);
   EXPECT_EQ(lake.ticket_.decided_by, "warehouse") << "the lake's journal names the decider";
   EXPECT_FALSE(lake.ticket_.id.empty());
+}
+
+// Records go to the sinks that take them, songs first when one needs that;
+// a sink that loads the sources itself gets their locations and no record.
+TEST_F(EtlTest, EachSinkGetsWhatItTakes) {
+  FakeSink& any_order = add("warehouse", true, SinkInput::kRecordsAnyOrder);
+  FakeSink& locations = add("cluster", false, SinkInput::kSourceLocations);
+  run();
+  EXPECT_EQ(any_order.songs_, 1u);
+  EXPECT_EQ(any_order.events_, 2u);
+  EXPECT_EQ(locations.songs_ + locations.events_, 0u);
+  EXPECT_EQ(locations.load_.song_data, work_ / "songs");
+  EXPECT_EQ(locations.load_.log_data, work_ / "logs");
+  // With no song-first sink the events come first; with one, the songs.
+  auto position = [&](const std::string& call) { return std::find(calls_.begin(), calls_.end(), call) - calls_.begin(); };
+  EXPECT_LT(position("warehouse.end_events"), position("warehouse.end_songs"));
+  EXPECT_EQ(std::count(calls_.begin(), calls_.end(), "cluster.end_songs"), 0);
+  sinks_.clear();
+  calls_.clear();
+  add("warehouse", true, SinkInput::kRecordsAnyOrder);
+  add("lake", false);
+  run();
+  EXPECT_LT(position("warehouse.end_songs"), position("warehouse.end_events"));
+  // With only a locations sink nothing is read, so swapped sources cannot be
+  // told here: the server that loads them reports what it finds.
+  sinks_.clear();
+  FakeSink& only = add("cluster", true, SinkInput::kSourceLocations);
+  settings_.song_data = work_ / "logs";
+  run();
+  EXPECT_EQ(only.songs_ + only.events_, 0u);
 }
 
 TEST_F(EtlTest, WithoutADeciderTheLakeDecidesItself) {
