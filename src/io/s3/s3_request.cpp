@@ -159,10 +159,11 @@ std::string redact(std::string message, const S3Options& options) {
   // The user and password of the endpoint, wherever a URL built from it
   // shows them ("user:pw@" cannot blank out an ordinary word).
   if (std::string_view userinfo = url_userinfo(options.endpoint); !userinfo.empty()) {
-    std::string shown = std::string(userinfo) + "@";
+    const std::string shown = std::string(userinfo) + "@";
+    const std::string hidden = "[redacted]@";
     for (size_t at = message.find(shown); at != std::string::npos; at = message.find(shown, at)) {
-      message.replace(at, shown.size(), "[redacted]@");
-      at += 11;
+      message.replace(at, shown.size(), hidden);
+      at += hidden.size();
     }
   }
   // Short values would blank out ordinary words; no real key is that short.
