@@ -10,7 +10,9 @@ cd "$root"
 
 scripts/install-deps.sh
 scripts/install-test-tools.sh
-scripts/build.sh
+# Tests and benchmarks on, whatever an earlier configure (scripts/demo.sh
+# turns them off) left in build/.
+scripts/build.sh -DSPARKIFY_BUILD_TESTS=ON -DSPARKIFY_BUILD_BENCH=ON
 
 export SPARKIFY_PG_PORT=${SPARKIFY_PG_PORT:-54329}
 export SPARKIFY_S3_PORT=${SPARKIFY_S3_PORT:-4568}
@@ -25,4 +27,5 @@ if [[ -x scripts/start-s3.sh ]]; then
   eval "$(scripts/start-s3.sh)"
 fi
 
-ctest --test-dir build --output-on-failure --timeout 900 -j 2 "$@"
+# --no-tests=error: a run that finds no test fails instead of passing.
+ctest --test-dir build --output-on-failure --timeout 900 -j 2 --no-tests=error "$@"
