@@ -156,10 +156,11 @@ export function matchingParen(tokens, open) {
 }
 
 // Applies [{ start, end, text }] edits (offsets into `sql`) and returns the
-// new text; edits must not overlap.
+// new text; edits must not overlap, but an insertion (start = end) may sit
+// where a removal begins: the removal goes first, the insertion stays.
 export function applyEdits(sql, edits) {
   let out = sql;
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) {
+  for (const edit of [...edits].sort((a, b) => b.start - a.start || b.end - a.end)) {
     out = out.slice(0, edit.start) + edit.text + out.slice(edit.end);
   }
   return out;
