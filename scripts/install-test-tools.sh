@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the npm test tools: DuckDB (the independent Parquet reader) and
-# s3rver (the local S3-compatible server).
+# Installs the npm test tools: DuckDB (the independent Parquet reader),
+# node-postgres (for the Redshift emulator, tests/tools/redshift_emulator.mjs)
+# and s3rver (the local S3-compatible server).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 for folder in tests/tools tests/tools/s3rver; do
