@@ -264,7 +264,7 @@ export class Session {
   async onQuery(message) {
     this.skipUntilSync = false;
     const sql = message.body.toString('utf8', 0, message.body.length - 1);
-    const statements = this.status === 'E' ? [] : splitStatements(sql);
+    const statements = splitStatements(sql);
     const plans = statements.map((statement) => ({ ...statement, plan: classify(statement.text) }));
     if (plans.every(({ plan }) => (plan.kind === 'pass' || plan.kind === 'rewrite'))) {
       let text = sql;
@@ -305,6 +305,11 @@ export class Session {
   // The statements the session answers itself; the client gets their
   // CommandComplete (or error), not their ReadyForQuery.
   async runOwn(plan, offset = 0) {
+    if (this.status === 'E' && plan.kind !== 'refuse') {
+      // PostgreSQL raises this itself: the RAISE does not get to run.
+      await this.fail({ code: '25P02', message: 'current transaction is aborted, commands ignored until end of transaction block' });
+      return false;
+    }
     switch (plan.kind) {
       case 'refuse':
         await this.fail({ ...plan.error, position: offset + plan.error.index + 1 });
@@ -357,7 +362,7 @@ export class Session {
     if (this.skipUntilSync) return;
     const { name, sql, rest } = parseParse(message.body);
     this.virtualStatements.delete(name);
-    const plan = this.status === 'E' ? { kind: 'pass' } : classify(sql);
+    const plan = classify(sql);
     if (plan.kind === 'pass' || plan.kind === 'rewrite') {
       const text = this.forwardedText(plan, sql);
       this.forward(text === sql ? message.raw : buildParse(name, text, rest));
