@@ -7,12 +7,18 @@ void add_warehouse_flags(CLI::App& command, config::Flags& flags) {
       "--config", [&flags](const std::string& path) { flags.config_path = path; },
       "INI file in the classic dwh.cfg layout: [CLUSTER] HOST DB_NAME DB_USER (required) DB_PASSWORD DB_PORT "
       "(optional: else PGPASSWORD or ~/.pgpass, and PGPORT or 5432), "
-      "[S3] SONG_DATA LOG_DATA, [IAM_ROLE] ARN, [AWS] KEY SECRET REGION");
+      "[S3] SONG_DATA LOG_DATA LOG_JSONPATH, [IAM_ROLE] ARN (a Redshift cluster), [AWS] KEY SECRET REGION");
   command.add_option_function<std::string>(
       "--target", [&flags](const std::string& target) { flags.target = target; },
       "warehouse: a libpq URI such as postgresql://user@host:5432/db (or postgres://), or libpq keyword=value "
       "pairs such as 'host=db dbname=sparkify user=etl'; 'postgresql://' alone takes "
-      "PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE from the environment");
+      "PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE from the environment; "
+      "redshift://user@cluster...redshift.amazonaws.com:5439/dev is Amazon Redshift (TLS required unless "
+      "?sslmode= says otherwise)");
+  command.add_option_function<std::string>(
+      "--iam-role", [&flags](const std::string& arn) { flags.iam_role = arn; },
+      "Redshift: the IAM role ARN that COPY and UNLOAD act as (else [IAM_ROLE] ARN of the config file, "
+      "which also makes its [CLUSTER] a Redshift cluster)");
   command.add_option_function<int>(
       "--connect-timeout", [&flags](int seconds) { flags.connect_timeout_s = seconds; },
       "seconds to wait for the warehouse to accept the connection and the login before failing (default " +

@@ -14,9 +14,13 @@ void add_create_tables_command(CLI::App& app, Action& run) {
   add_warehouse_flags(*command, *flags);
   command->callback([&run, flags] {
     run = [flags] {
-      std::string target = config::resolve_target(*flags);
+      config::WarehouseTarget target = config::resolve_target(*flags);
       config::Timeouts timeouts = config::resolve_timeouts(*flags);
-      auto warehouse = warehouse::open_warehouse(target, {timeouts.connect_s, timeouts.statement_s});
+      warehouse::WarehouseSpec spec;
+      spec.kind = target.kind;
+      spec.conninfo = target.conninfo;
+      spec.connect = {timeouts.connect_s, timeouts.statement_s};
+      auto warehouse = warehouse::open_warehouse(spec);
       warehouse->create_tables();
       std::string tables;
       for (const auto& name : model::staging_table_names()) tables += name + ", ";

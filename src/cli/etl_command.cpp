@@ -58,6 +58,22 @@ void add_etl_command(CLI::App& app, Action& run) {
       "--allow-empty-input", [flags](int64_t count) { flags->allow_empty_input = count > 0; },
       "accept a source with no file, or whose files hold no record of its kind (without it, that fails the run: "
       "it is what swapped --song-data and --log-data look like)");
+  command->add_option_function<std::string>(
+      "--staging", [flags](const std::string& v) { flags->staging = v; },
+      "Redshift: an s3://bucket/prefix where the tool may write its own files for the cluster's COPY (staging "
+      "parts, manifests, a jsonpaths file), removed when the load ends; required for compacted staging");
+  command->add_option_function<std::string>(
+      "--stage-via", [flags](const std::string& v) { flags->stage_via = v; },
+      "Redshift: compacted (the tool reads and checks the files and stages a few gzip parts; the default for "
+      "local sources) or direct (the cluster COPYs the source files from S3; the default when both are on S3)");
+  command->add_option_function<std::string>(
+      "--log-jsonpath", [flags](const std::string& v) { flags->log_jsonpath = v; },
+      "Redshift, direct staging: s3:// jsonpaths file mapping event keys onto staging_events' columns "
+      "(else [S3] LOG_JSONPATH; else the tool writes one under --staging)");
+  command->add_flag_function(
+      "--dry-run", [flags](int64_t count) { flags->dry_run = count > 0; },
+      "print every statement the run would send to the warehouse and what it would write, secrets left out, "
+      "and exit 0 without connecting or reading anything");
   auto report_path = std::make_shared<std::string>();
   command->add_option("--report", *report_path,
                       "also write the run report as JSON to this file, at the end of every run, failed ones too "
@@ -85,6 +101,11 @@ void add_etl_command(CLI::App& app, Action& run) {
       try {
         config::Settings settings = config::resolve_etl_settings(*flags);
         pipeline::FileSystems file_systems(settings);
+        if (settings.dry_run) {
+          auto sinks = pipeline::make_sinks(settings, file_systems, &std::cout);
+          pipeline::rehearse_etl(settings, sinks, std::cout);
+          return 0;
+        }
         auto sinks = pipeline::make_sinks(settings, file_systems);
         pipeline::run_etl(settings, file_systems, sinks, std::cerr, summary);
       } catch (const IncompleteCommitError& error) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <string_view>
@@ -24,8 +25,11 @@ std::string quote_conninfo_value(const std::string& value) {
 }
 
 constexpr const char* kTargetForms =
-    "a postgresql:// or postgres:// URI such as postgresql://user@host:5432/db, or a libpq keyword=value "
+    "a postgresql:// or postgres:// URI such as postgresql://user@host:5432/db, a redshift:// URI such as "
+    "redshift://user@cluster.example.eu-west-1.redshift.amazonaws.com:5439/dev, or a libpq keyword=value "
     "string such as 'host=... dbname=... user=...'";
+
+constexpr const char* kRedshiftPort = "5439";
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
@@ -122,7 +126,7 @@ std::string conninfo_from_cluster(const std::optional<std::string>& host, const 
 
 void check_target(const std::string& target) {
   if (std::string_view scheme = uri_scheme(target); !scheme.empty()) {
-    if (scheme == "postgresql" || scheme == "postgres") return;
+    if (scheme == "postgresql" || scheme == "postgres" || scheme == "redshift") return;
     throw UsageError("the warehouse target is a " + std::string(scheme) +
                      ":// URI, which this tool cannot load into; give " + kTargetForms);
   }
@@ -164,10 +168,14 @@ FileSettings read_config_file(const std::string& path) {
       const std::string rule = "[CLUSTER] needs HOST, DB_NAME and DB_USER (DB_PASSWORD and DB_PORT are optional)";
       throw UsageError(path + ": " + rule + "; missing: " + missing);
     }
-    file.conninfo = conninfo_from_cluster(ini.get("CLUSTER", "HOST"), ini.get("CLUSTER", "DB_PORT"),
-                                          ini.get("CLUSTER", "DB_NAME"), ini.get("CLUSTER", "DB_USER"),
-                                          ini.get("CLUSTER", "DB_PASSWORD"));
+    file.host = ini.get("CLUSTER", "HOST");
+    file.port = ini.get("CLUSTER", "DB_PORT");
+    file.dbname = ini.get("CLUSTER", "DB_NAME");
+    file.user = ini.get("CLUSTER", "DB_USER");
+    file.password = ini.get("CLUSTER", "DB_PASSWORD");
+    file.conninfo = conninfo_from_cluster(file.host, file.port, file.dbname, file.user, file.password);
   }
+  file.log_jsonpath = ini.get("S3", "LOG_JSONPATH");
   file.song_data = ini.get("S3", "SONG_DATA");
   file.log_data = ini.get("S3", "LOG_DATA");
   file.iam_role = first_of(ini.get("IAM_ROLE", "ARN"), ini.get("IAM_ROLE", "IAM_ROLE_ARN"));
@@ -177,22 +185,128 @@ FileSettings read_config_file(const std::string& path) {
   return file;
 }
 
-std::string resolve_target(const Flags& flags) {
+namespace {
+
+// PGSSLMODE, libpq's own variable, says how to connect when the target does
+// not: it wins over the tool's default of sslmode=require.
+bool sslmode_from_environment() {
+  const char* mode = std::getenv("PGSSLMODE");
+  return mode != nullptr && *mode != '\0';
+}
+
+}  // namespace
+
+std::string redshift_uri_to_libpq(const std::string& uri) {
+  std::string rest = uri.substr(std::string("redshift://").size());
+  // The authority ends at the first '/', '?' or '#'; the host part after
+  // the last '@' in it.
+  size_t authority_end = rest.find_first_of("/?#");
+  std::string authority = rest.substr(0, authority_end);
+  std::string tail = authority_end == std::string::npos ? "" : rest.substr(authority_end);
+  size_t at = authority.rfind('@');
+  std::string host = at == std::string::npos ? authority : authority.substr(at + 1);
+  bool bracketed = !host.empty() && host.front() == '[';
+  bool has_port = bracketed ? host.find("]:") != std::string::npos : host.find(':') != std::string::npos;
+  if (!has_port && !host.empty()) authority += std::string(":") + kRedshiftPort;
+  size_t query = tail.find('?');
+  bool has_sslmode = query != std::string::npos && (tail.find("?sslmode=", query) != std::string::npos ||
+                                                    tail.find("&sslmode=", query) != std::string::npos);
+  if (!has_sslmode && !sslmode_from_environment()) {
+    tail += query == std::string::npos ? "?sslmode=require" : "&sslmode=require";
+  }
+  return "postgresql://" + authority + tail;
+}
+
+std::optional<WarehouseTarget> resolve_warehouse(const Flags& flags, const FileSettings& file) {
+  bool iam_role = flags.iam_role || file.iam_role;
   if (flags.target) {
     check_target(*flags.target);
-    return *flags.target;
-  }
-  if (flags.config_path) {
-    FileSettings file = read_config_file(*flags.config_path);
-    if (file.conninfo) {
-      check_target(*file.conninfo);
-      return *file.conninfo;
+    if (uri_scheme(*flags.target) == "redshift") {
+      return WarehouseTarget{model::WarehouseKind::kRedshift, redshift_uri_to_libpq(*flags.target)};
     }
+    if (flags.iam_role) {
+      throw UsageError("--iam-role is for a Redshift target (--target redshift://..., or --config with "
+                       "[CLUSTER] and [IAM_ROLE] ARN); this target is PostgreSQL");
+    }
+    return WarehouseTarget{model::WarehouseKind::kPostgres, *flags.target};
   }
+  if (!file.conninfo) return std::nullopt;
+  if (!iam_role) return WarehouseTarget{model::WarehouseKind::kPostgres, *file.conninfo};
+  // The classic dwh.cfg: a Redshift cluster, over TLS, on Redshift's port.
+  std::string conninfo = conninfo_from_cluster(file.host, file.port ? file.port : std::optional<std::string>(kRedshiftPort),
+                                               file.dbname, file.user, file.password);
+  if (!sslmode_from_environment()) conninfo += " sslmode='require'";
+  return WarehouseTarget{model::WarehouseKind::kRedshift, conninfo};
+}
+
+WarehouseTarget resolve_target(const Flags& flags) {
+  FileSettings file;
+  if (flags.config_path) file = read_config_file(*flags.config_path);
+  if (auto target = resolve_warehouse(flags, file)) return *target;
   throw UsageError(
       "no warehouse given: pass --target postgresql://USER@HOST:PORT/DB (or --target postgresql:// to "
-      "use the PG* environment variables), or --config dwh.cfg with a [CLUSTER] section");
+      "use the PG* environment variables, or redshift://USER@HOST:5439/DB), or --config dwh.cfg with a "
+      "[CLUSTER] section");
 }
+
+namespace {
+
+bool is_s3(const std::string& path) { return path.rfind("s3://", 0) == 0; }
+
+// What a Redshift load needs, checked before any work.
+RedshiftSettings resolve_redshift(const Flags& flags, const FileSettings& file, const Settings& settings) {
+  RedshiftSettings redshift;
+  redshift.iam_role = flags.iam_role ? *flags.iam_role : file.iam_role.value_or("");
+  if (redshift.iam_role.empty()) {
+    throw UsageError(
+        "a Redshift load needs the IAM role its COPY and UNLOAD act as: set [IAM_ROLE] ARN in the config file, "
+        "or pass --iam-role arn:aws:iam::ACCOUNT:role/NAME");
+  }
+  bool sources_on_s3 = is_s3(settings.song_data) && is_s3(settings.log_data);
+  std::string via = flags.stage_via.value_or(sources_on_s3 ? "direct" : "compacted");
+  if (via == "direct") {
+    redshift.stage_via = StageVia::kDirect;
+  } else if (via == "compacted") {
+    redshift.stage_via = StageVia::kCompacted;
+  } else {
+    throw UsageError("--stage-via must be compacted or direct, not '" + via + "'");
+  }
+  if (redshift.stage_via == StageVia::kDirect && !sources_on_s3) {
+    throw UsageError("--stage-via direct has the cluster read the sources itself, so both must be on S3 "
+                     "(s3://...); local sources are staged compacted, under --staging");
+  }
+  redshift.staging = flags.staging.value_or("");
+  if (!redshift.staging.empty() && !is_s3(redshift.staging)) {
+    throw UsageError("--staging must be an s3:// prefix the cluster can read, not '" + redshift.staging + "'");
+  }
+  redshift.log_jsonpath = flags.log_jsonpath ? *flags.log_jsonpath : file.log_jsonpath.value_or("");
+  if (!redshift.log_jsonpath.empty() && !is_s3(redshift.log_jsonpath)) {
+    throw UsageError("the events' jsonpaths file ([S3] LOG_JSONPATH or --log-jsonpath) must be an s3:// URI");
+  }
+  if (redshift.stage_via == StageVia::kCompacted && redshift.staging.empty()) {
+    throw UsageError("compacted staging writes the staging rows to S3 for the cluster's COPY: pass --staging "
+                     "s3://BUCKET/PREFIX (a prefix the tool may write to and the IAM role may read)");
+  }
+  if (redshift.stage_via == StageVia::kDirect && redshift.staging.empty() && redshift.log_jsonpath.empty()) {
+    throw UsageError("direct staging needs a jsonpaths file for the events: set [S3] LOG_JSONPATH in the config "
+                     "file (or --log-jsonpath s3://...), or pass --staging s3://BUCKET/PREFIX for the tool to write one");
+  }
+  // A file of ours under a source would be loaded as data (and Redshift
+  // refuses a jsonpaths file under the data's prefix).
+  if (!redshift.staging.empty()) {
+    std::string staging = redshift.staging.back() == '/' ? redshift.staging : redshift.staging + "/";
+    for (const std::string* source : {&settings.song_data, &settings.log_data}) {
+      std::string prefix = source->back() == '/' ? *source : *source + "/";
+      if (staging.rfind(prefix, 0) == 0 || prefix.rfind(staging, 0) == 0) {
+        throw UsageError("--staging " + redshift.staging + " and the source " + *source +
+                         " overlap; the staging prefix must lie outside the sources");
+      }
+    }
+  }
+  return redshift;
+}
+
+}  // namespace
 
 Settings resolve_etl_settings(const Flags& flags) {
   FileSettings file;
@@ -204,8 +318,11 @@ Settings resolve_etl_settings(const Flags& flags) {
   if (!log_data) throw UsageError("no log data given: pass --log-data PATH (or [S3] LOG_DATA in the config file)");
   settings.song_data = *song_data;
   settings.log_data = *log_data;
-  settings.target = first_of(flags.target, file.conninfo);
-  if (settings.target) check_target(*settings.target);
+  if (auto warehouse = resolve_warehouse(flags, file)) {
+    settings.target = warehouse->conninfo;
+    settings.warehouse_kind = warehouse->kind;
+  }
+  settings.dry_run = flags.dry_run;
   settings.lake = flags.lake;
   if (!settings.target && !settings.lake) settings.lake = "lake";  // the embedded default
   settings.max_errors = flags.max_errors.value_or(0);
@@ -232,6 +349,11 @@ Settings resolve_etl_settings(const Flags& flags) {
   settings.timeouts = resolve_timeouts(flags);
   require_local_source(settings.song_data, "song data");
   require_local_source(settings.log_data, "log data");
+  if (settings.target && settings.warehouse_kind == model::WarehouseKind::kRedshift) {
+    settings.redshift = resolve_redshift(flags, file, settings);
+  } else if (flags.staging || flags.stage_via || flags.log_jsonpath) {
+    throw UsageError("--staging, --stage-via and --log-jsonpath are for a Redshift target");
+  }
   return settings;
 }
 

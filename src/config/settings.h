@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 
+#include "model/warehouse_kind.h"
+
 namespace sparkify::config {
 
 // What the command line said; unset fields fall back to the file, then the
@@ -16,7 +18,7 @@ struct Flags {
   std::optional<std::string> config_path;  // --config dwh.cfg
   std::optional<std::string> song_data;
   std::optional<std::string> log_data;
-  std::optional<std::string> target;  // libpq URI or keyword=value string
+  std::optional<std::string> target;  // postgresql://, redshift:// or libpq keyword=value string
   std::optional<std::string> lake;
   std::optional<int64_t> max_errors;
   std::optional<std::string> rejects_path;
@@ -33,6 +35,12 @@ struct Flags {
   // The warehouse connection
   std::optional<int> connect_timeout_s;    // --connect-timeout
   std::optional<int> statement_timeout_s;  // --statement-timeout
+  // Redshift
+  std::optional<std::string> iam_role;      // --iam-role
+  std::optional<std::string> staging;       // --staging s3://bucket/prefix
+  std::optional<std::string> stage_via;     // --stage-via compacted|direct
+  std::optional<std::string> log_jsonpath;  // --log-jsonpath s3://…
+  bool dry_run = false;                     // --dry-run
 };
 
 // How long the warehouse connection may wait. A value the connection string
@@ -46,6 +54,10 @@ struct Timeouts {
 // What dwh.cfg contributes.
 struct FileSettings {
   std::optional<std::string> conninfo;  // built from [CLUSTER]
+  // [CLUSTER] as the parts a Redshift connection string is built from
+  // (sslmode and port defaults differ).
+  std::optional<std::string> host, port, dbname, user, password;
+  std::optional<std::string> log_jsonpath;  // [S3] LOG_JSONPATH
   std::optional<std::string> song_data;  // [S3] SONG_DATA
   std::optional<std::string> log_data;   // [S3] LOG_DATA
   std::optional<std::string> iam_role;   // [IAM_ROLE] ARN
@@ -60,10 +72,30 @@ struct FileSettings {
 // ~/.pgpass) and DB_PORT (else PGPORT or libpq's 5432) are optional.
 FileSettings read_config_file(const std::string& path);
 
+// A warehouse to load: its kind and a libpq connection string for it.
+struct WarehouseTarget {
+  model::WarehouseKind kind = model::WarehouseKind::kPostgres;
+  std::string conninfo;
+};
+
+// How a Redshift load stages the sources (docs/redshift.md).
+enum class StageVia { kCompacted, kDirect };
+
+// What a Redshift load needs besides the connection.
+struct RedshiftSettings {
+  std::string iam_role;
+  StageVia stage_via = StageVia::kCompacted;
+  std::string staging;       // s3:// prefix for the tool's own files; empty: none
+  std::string log_jsonpath;  // the user's jsonpaths file; empty: the tool writes one
+};
+
 struct Settings {
   std::string song_data;
   std::string log_data;
-  std::optional<std::string> target;  // a warehouse connection string, or none
+  std::optional<std::string> target;  // a libpq connection string, or none
+  model::WarehouseKind warehouse_kind = model::WarehouseKind::kPostgres;
+  RedshiftSettings redshift;          // when warehouse_kind is kRedshift
+  bool dry_run = false;               // print what would be sent, connect to nothing
   std::optional<std::string> lake;    // a lake folder or s3:// prefix, or none
   int64_t max_errors = 0;
   std::string rejects_path = "rejects.ndjson";
@@ -93,7 +125,16 @@ Settings resolve_etl_settings(const Flags& flags);
 
 // Resolves only the warehouse target (create-tables). Throws UsageError
 // when there is none or it is not one check_target() accepts.
-std::string resolve_target(const Flags& flags);
+WarehouseTarget resolve_target(const Flags& flags);
+
+// The warehouse the flags and the file name, if any: --target wins over
+// [CLUSTER]. A redshift:// URI is Redshift, rewritten into a libpq URI with
+// sslmode=require (unless it sets sslmode) and port 5439 unless given;
+// [CLUSTER] is Redshift when an IAM role is given ([IAM_ROLE] ARN or
+// --iam-role), with the same defaults. PGSSLMODE in the environment, as
+// libpq reads it, replaces the default sslmode. Throws UsageError as check_target()
+// does, and for --iam-role with a PostgreSQL target.
+std::optional<WarehouseTarget> resolve_warehouse(const Flags& flags, const FileSettings& file);
 
 // The warehouse timeouts of `flags`, defaults filled in. Throws UsageError
 // when --connect-timeout is neither 0 nor 2 or more (libpq waits at least
@@ -102,11 +143,15 @@ std::string resolve_target(const Flags& flags);
 Timeouts resolve_timeouts(const Flags& flags);
 
 // Throws UsageError unless `target` is a warehouse connection string this
-// tool loads into: a postgresql:// or postgres:// URI, or libpq
+// tool loads into: a postgresql://, postgres:// or redshift:// URI, or libpq
 // keyword=value pairs ("" too: everything from the PG* environment). Any
-// other scheme (mysql://, redshift://) is refused, naming the accepted
-// forms; the message never repeats the string, which may hold a password.
+// other scheme (mysql://) is refused, naming the accepted forms; the
+// message never repeats the string, which may hold a password.
 void check_target(const std::string& target);
+
+// A redshift:// URI as the libpq URI to connect with (see
+// resolve_warehouse()).
+std::string redshift_uri_to_libpq(const std::string& uri);
 
 // "host=… port=… dbname=… user=… password=…" with libpq's quoting.
 std::string conninfo_from_cluster(const std::optional<std::string>& host, const std::optional<std::string>& port,

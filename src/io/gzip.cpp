@@ -60,4 +60,49 @@ Bytes maybe_gunzip(Bytes bytes, const std::string& source) {
   return gunzip(bytes, source);
 }
 
+struct GzipWriter::Stream {
+  z_stream z{};
+};
+
+GzipWriter::GzipWriter(int level) : stream_(std::make_unique<Stream>()) {
+  // 16 + MAX_WBITS: a gzip header and trailer rather than zlib's.
+  if (deflateInit2(&stream_->z, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+    throw IoError("cannot start gzip compression");
+  }
+}
+
+GzipWriter::~GzipWriter() { deflateEnd(&stream_->z); }
+
+namespace {
+
+void deflate_into(z_stream& z, std::string_view bytes, int flush, std::string& out) {
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  for (;;) {
+    size_t start = out.size();
+    size_t room = deflateBound(&z, z.avail_in) + 64;
+    out.resize(start + room);
+    z.next_out = reinterpret_cast<Bytef*>(out.data() + start);
+    z.avail_out = static_cast<uInt>(room);
+    int status = deflate(&z, flush);
+    out.resize(start + room - z.avail_out);
+    if (status == Z_STREAM_ERROR) throw IoError("gzip compression failed");
+    if (flush == Z_FINISH ? status == Z_STREAM_END : z.avail_in == 0) return;
+  }
+}
+
+}  // namespace
+
+void GzipWriter::write(std::string_view bytes, std::string& out) {
+  // zlib counts input in 32-bit units: feed at most 1 GiB at a time.
+  constexpr size_t kMaxChunk = size_t{1} << 30;
+  while (!bytes.empty()) {
+    std::string_view chunk = bytes.substr(0, kMaxChunk);
+    deflate_into(stream_->z, chunk, Z_NO_FLUSH, out);
+    bytes.remove_prefix(chunk.size());
+  }
+}
+
+void GzipWriter::finish(std::string& out) { deflate_into(stream_->z, {}, Z_FINISH, out); }
+
 }  // namespace sparkify::io

@@ -1,7 +1,9 @@
 // Transparent gzip: the sources may be stored as *.json.gz.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <string_view>
 
 #include "io/bytes.h"
 
@@ -16,5 +18,25 @@ Bytes gunzip(const Bytes& bytes, const std::string& source);
 
 // Returns `bytes` inflated when they are gzip, else unchanged.
 Bytes maybe_gunzip(Bytes bytes, const std::string& source);
+
+// Compresses a stream into one gzip member as the bytes come (the staging
+// files a warehouse loads with COPY … GZIP).
+class GzipWriter {
+ public:
+  // `level`: 1 (fastest) to 9 (smallest).
+  explicit GzipWriter(int level);
+  ~GzipWriter();
+  GzipWriter(const GzipWriter&) = delete;
+  GzipWriter& operator=(const GzipWriter&) = delete;
+
+  // Compresses `bytes`, appending what zlib emits to `out`.
+  void write(std::string_view bytes, std::string& out);
+  // Ends the member (trailer included), appending to `out`.
+  void finish(std::string& out);
+
+ private:
+  struct Stream;
+  std::unique_ptr<Stream> stream_;
+};
 
 }  // namespace sparkify::io

@@ -19,6 +19,10 @@ struct StarTable {
 const std::vector<StarTable>& star_tables();
 std::vector<std::string> star_table_names();
 
+// The partition columns of star table `name`; throws std::logic_error for a
+// name that is not one.
+const std::vector<std::string>& partition_columns_of(const std::string& name);
+
 // staging_events, staging_songs: the raw records, in the warehouse only.
 const std::vector<std::string>& staging_table_names();
 

@@ -10,6 +10,7 @@
 #include "pipeline/file_systems.h"
 #include "pipeline/lake_sink.h"
 #include "pipeline/rejects_file.h"
+#include "pipeline/unload_lake_sink.h"
 #include "pipeline/warehouse_sink.h"
 #include "warehouse/open_warehouse.h"
 
@@ -51,24 +52,68 @@ void check_run_paths(const config::Settings& settings) {
   check_rejects_path(settings.rejects_path);
 }
 
-std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems) {
+namespace {
+
+warehouse::WarehouseSpec warehouse_spec(const config::Settings& settings, FileSystems& file_systems,
+                                        std::ostream* rehearsal) {
+  warehouse::WarehouseSpec spec;
+  spec.kind = settings.warehouse_kind;
+  spec.conninfo = *settings.target;
+  spec.connect = {settings.timeouts.connect_s, settings.timeouts.statement_s};
+  spec.rehearsal = rehearsal;
+  if (spec.kind == model::WarehouseKind::kRedshift) {
+    const config::RedshiftSettings& redshift = settings.redshift;
+    spec.redshift.iam_role = redshift.iam_role;
+    spec.redshift.region = settings.aws_region.value_or("");
+    spec.redshift.stage_via = redshift.stage_via == config::StageVia::kDirect ? warehouse::StageVia::kDirect
+                                                                              : warehouse::StageVia::kCompacted;
+    spec.redshift.staging = redshift.staging;
+    spec.redshift.log_jsonpath = redshift.log_jsonpath;
+    spec.redshift.max_errors = settings.max_errors;
+    if (!redshift.staging.empty() && !rehearsal) spec.redshift.staging_fs = file_systems.for_path(redshift.staging);
+  }
+  return spec;
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems,
+                                              std::ostream* rehearsal) {
   std::vector<std::unique_ptr<Sink>> sinks;
+  std::shared_ptr<warehouse::Warehouse> warehouse;
   // The warehouse first: it begins first, so that a lake opening after it
   // can ask it about an interrupted commit.
   if (settings.target) {
-    warehouse::ConnectOptions connect{settings.timeouts.connect_s, settings.timeouts.statement_s};
-    sinks.push_back(std::make_unique<WarehouseSink>(warehouse::open_warehouse(*settings.target, connect)));
+    warehouse = warehouse::open_warehouse(warehouse_spec(settings, file_systems, rehearsal));
+    sinks.push_back(std::make_unique<WarehouseSink>(warehouse));
   }
   if (settings.lake) {
+    // A warehouse that can write an S3 lake itself does: the rows never
+    // pass through this machine.
+    std::shared_ptr<io::FileSystem> lake_fs = rehearsal ? nullptr : file_systems.for_path(*settings.lake);
+    if (warehouse && warehouse->can_unload() && io::is_s3_uri(*settings.lake)) {
+      sinks.push_back(std::make_unique<UnloadLakeSink>(lake_fs, *settings.lake, warehouse));
+      return sinks;
+    }
     LakeOptions options;
     options.root = *settings.lake;
     options.threads = settings.threads > 0 ? static_cast<size_t>(settings.threads) : 0;
     options.parquet.compression = settings.compression == "zstd"   ? lake::parquet::Compression::kZstd
                                   : settings.compression == "none" ? lake::parquet::Compression::kNone
                                                                    : lake::parquet::Compression::kSnappy;
-    sinks.push_back(std::make_unique<LakeSink>(file_systems.for_path(*settings.lake), options));
+    sinks.push_back(std::make_unique<LakeSink>(lake_fs, options));
   }
   return sinks;
+}
+
+void rehearse_etl(const config::Settings& settings, std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& out) {
+  check_run_paths(settings);
+  LoadTicket ticket{"<load id>", ""};
+  LoadDescription load{ticket.id, settings.song_data, settings.log_data, {}};
+  out << "-- sparkify etl --dry-run: nothing below is sent, written or connected to\n"
+      << "-- sources: " << settings.song_data << " (songs), " << settings.log_data << " (events)\n";
+  for (auto& sink : sinks) sink->rehearse(load, out);
+  for (auto& sink : sinks) sink->rehearse_commit(ticket, out);
 }
 
 void run_etl(const config::Settings& settings, FileSystems& file_systems, std::vector<std::unique_ptr<Sink>>& sinks,
@@ -81,8 +126,9 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
   LoadTicket ticket{lake::new_load_id(), decider ? decider->commit_identity() : ""};
   for (const auto& sink : sinks) summary.targets.push_back({sink->name(), {}, false});
   try {
-    begin_sinks(sinks, decider, LoadDescription{settings.song_data, settings.log_data, {}}, summary, log);
+    begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}}, summary, log);
     SourceFiles files = list_sources(settings, file_systems, summary);
+    for (auto& sink : sinks) sink->sources_listed(files);
     log << "sources  " << files.songs.size() << " song files under " << settings.song_data << ", "
         << files.events.size() << " event files under " << settings.log_data << "\n";
     Intake intake = feed_sinks(settings, file_systems, files, sinks, summary);

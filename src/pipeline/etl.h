@@ -30,10 +30,19 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
 RunSummary run_etl(const config::Settings& settings, FileSystems& file_systems,
                    std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& log);
 
-// The sinks that `settings` ask for: a lake for a lake path, a warehouse
-// for a target (it connects now, so an unreachable server fails before any
-// work).
-std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems);
+// The sinks that `settings` ask for: a warehouse for a target (it connects
+// now, so an unreachable server fails before any work) and a lake for a
+// lake path: written in process, or, with a warehouse that can (Redshift)
+// and an s3:// lake, unloaded by the warehouse. With `rehearsal`, sinks for
+// a dry run: nothing is connected to, and the warehouse's statements go
+// there.
+std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems,
+                                              std::ostream* rehearsal = nullptr);
+
+// A dry run (--dry-run): checks the paths as run_etl() does, then writes
+// to `out` every statement the run would send and what it would write,
+// with no secret, changing nothing and connecting to nothing.
+void rehearse_etl(const config::Settings& settings, std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& out);
 
 // Checks, changing nothing, that the run may write where it would: the lake
 // is not empty text and neither holds nor lies inside an input; the rejects

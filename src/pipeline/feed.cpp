@@ -56,7 +56,12 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   // Sinks that load the sources themselves get no records.
   std::vector<Sink*> takers;
   for (auto& sink : sinks) {
-    if (sink->input() != SinkInput::kSourceLocations) takers.push_back(sink.get());
+    if (sink->input() != SinkInput::kSourceLocations) {
+      takers.push_back(sink.get());
+      continue;
+    }
+    model::Rejects rejects = sink->load_sources(files, summary);
+    std::move(rejects.begin(), rejects.end(), std::back_inserter(intake.rejects));
   }
   if (takers.empty()) return intake;
   intake.fed = true;

@@ -18,12 +18,6 @@
 
 namespace sparkify::pipeline {
 
-// The files of a run's two sources.
-struct SourceFiles {
-  std::vector<io::FileEntry> songs;
-  std::vector<io::FileEntry> events;
-};
-
 // What the feeding found besides the records it handed over.
 struct Intake {
   bool fed = false;  // whether any sink took records (else nothing was read)
@@ -39,9 +33,11 @@ struct Intake {
 // settings.allow_empty_input. Times the "list" phase.
 SourceFiles list_sources(const config::Settings& settings, FileSystems& file_systems, RunSummary& summary);
 
-// Feeds every file of `files` to every sink that takes records (none is
-// read when no sink does), ending each source with the sinks' end_songs()
-// / end_events(); counts files, bytes and records into
+// Has every sink that takes locations load the sources itself (their
+// rejects join the run's), then feeds every file of `files` to every sink
+// that takes records (none is read when no sink does), ending each source
+// with the sinks' end_songs() / end_events(); counts files, bytes and
+// records into
 // `summary` and times the "songs" and "events" phases. Throws what a read or
 // a sink throws (the caller aborts the sinks).
 Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, const SourceFiles& files,

@@ -6,6 +6,7 @@
 
 #include "lake/lake_folder.h"
 #include "lake/lake_transaction.h"
+#include "model/catalog.h"
 #include "pipeline/lake_tables.h"
 #include "transform/star_builder.h"
 
@@ -106,6 +107,19 @@ void LakeSink::abort_undecided() noexcept {
   if (state_->song_tables.valid()) state_->song_tables.wait();
   // The journal and staging stay: the next run asks the warehouse.
   if (state_->transaction) state_->transaction->leave_undecided();
+}
+
+void LakeSink::rehearse(const LoadDescription&, std::ostream& out) {
+  out << "-- " << name() << ": the star schema built in process, each table written as Parquet under a "
+      << "staging folder in the lake, then put in place with its _SUCCESS:\n";
+  for (const auto& table : model::star_tables()) {
+    out << "--   " << io::join_path(options_.root, table.name) << "/";
+    if (!table.partition_columns.empty()) {
+      out << " partitioned by";
+      for (const auto& column : table.partition_columns) out << " " << column;
+    }
+    out << "\n";
+  }
 }
 
 }  // namespace sparkify::pipeline

@@ -35,6 +35,7 @@ class LakeSink final : public Sink {
   void commit(const LoadTicket& ticket, RunSummary& summary) override;
   void abort() noexcept override;
   void abort_undecided() noexcept override;
+  void rehearse(const LoadDescription& load, std::ostream& out) override;
 
  private:
   struct State;

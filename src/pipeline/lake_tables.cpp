@@ -4,9 +4,11 @@
 #include <chrono>
 #include <exception>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 #include "lake/partitioned_writer.h"
+#include "model/catalog.h"
 
 namespace sparkify::pipeline {
 namespace {
@@ -68,10 +70,20 @@ std::pair<int, unsigned> year_month_of(int64_t epoch_ms) {
   return {static_cast<int>(date.year()), static_cast<unsigned>(date.month())};
 }
 
-PartitionValues year_month_partition(const std::optional<int64_t>& epoch_ms) {
-  if (!epoch_ms) return {{"year", std::nullopt}, {"month", std::nullopt}};
+// `values` under the partition columns the catalog gives `table`, in order.
+PartitionValues partition_of(const std::string& table, std::vector<std::optional<std::string>> values) {
+  const auto& columns = model::partition_columns_of(table);
+  if (columns.size() != values.size()) throw std::logic_error("partition values do not fit " + table);
+  PartitionValues partition;
+  for (size_t idx = 0; idx < columns.size(); ++idx) partition.push_back({columns[idx], std::move(values[idx])});
+  return partition;
+}
+
+// songplays and time: the year and month of start_time.
+PartitionValues year_month_partition(const std::string& table, const std::optional<int64_t>& epoch_ms) {
+  if (!epoch_ms) return partition_of(table, {std::nullopt, std::nullopt});
   auto [year, month] = year_month_of(*epoch_ms);
-  return {{"year", std::to_string(year)}, {"month", std::to_string(month)}};
+  return partition_of(table, {std::to_string(year), std::to_string(month)});
 }
 
 }  // namespace
@@ -87,7 +99,7 @@ uint64_t write_songplays_table(const transform::StarBuilder& star, io::FileSyste
   // Rows are in start_time order, so each month's rows come together.
   for (size_t idx = 0; idx < star.songplay_count(); ++idx) {
     transform::SongplayView row = star.songplay(idx);
-    Writer& writer = table.partition(year_month_partition(row.start_time_ms));
+    Writer& writer = table.partition(year_month_partition("songplays", row.start_time_ms));
     writer.write_int64(row.songplay_id);
     if (row.start_time_ms) {
       writer.write_int64(*row.start_time_ms);
@@ -114,7 +126,7 @@ uint64_t write_users_table(const transform::StarBuilder& star, io::FileSystem& f
                            text_column("gender"), text_column("level")},
                           options);
   if (star.users().empty()) return 0;
-  Writer& writer = table.partition({});
+  Writer& writer = table.partition(partition_of("users", {}));
   for (const auto& user : star.users()) {
     writer.write_int32(user.user_id);
     put(writer, user.first_name);
@@ -134,7 +146,7 @@ uint64_t write_artists_table(const transform::StarBuilder& star, io::FileSystem&
                            double_column("latitude"), double_column("longitude")},
                           options);
   if (star.artists().empty()) return 0;
-  Writer& writer = table.partition({});
+  Writer& writer = table.partition(partition_of("artists", {}));
   for (const auto& artist : star.artists()) {
     writer.write_string(artist.artist_id);
     put(writer, artist.name);
@@ -154,7 +166,7 @@ uint64_t write_time_table(const transform::StarBuilder& star, io::FileSystem& fs
                            int32_column("day", false), int32_column("week", false), int32_column("weekday", false)},
                           options);
   for (const auto& time : star.time()) {
-    Writer& writer = table.partition({{"year", std::to_string(time.year)}, {"month", std::to_string(time.month)}});
+    Writer& writer = table.partition(partition_of("time", {std::to_string(time.year), std::to_string(time.month)}));
     writer.write_int64(time.start_time_ms);
     writer.write_int32(time.hour);
     writer.write_int32(time.day);
@@ -201,9 +213,9 @@ uint64_t write_songs_table(const transform::StarBuilder& star, io::FileSystem& f
                               options);
       for (size_t row_idx = cuts[slice_idx]; row_idx < cuts[slice_idx + 1]; ++row_idx) {
         const model::SongRow& song = *order[row_idx];
-        Writer& writer = table.partition(
-            {{"year", song.year ? std::optional<std::string>(std::to_string(*song.year)) : std::nullopt},
-             {"artist_id", song.artist_id}});
+        Writer& writer = table.partition(partition_of(
+            "songs", {song.year ? std::optional<std::string>(std::to_string(*song.year)) : std::nullopt,
+                      song.artist_id}));
         writer.write_string(song.song_id);
         put(writer, song.title);
         put(writer, song.duration);

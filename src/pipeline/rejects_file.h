@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "model/json_text.h"
 #include "model/reject.h"
 
 namespace sparkify::pipeline {
@@ -23,12 +24,8 @@ void write_rejects_file(model::Rejects& rejects, const std::string& path);
 // stale file would mislead); leaves anything else.
 void remove_rejects_file(const std::string& path);
 
-// `text` as a JSON string literal, quotes included, always valid UTF-8:
-// each ill-formed part of `text` (a truncated sequence, an overlong form, a
-// lone continuation byte, an encoded surrogate) becomes one U+FFFD, written
-// as its UTF-8 bytes, one for each maximal subpart as Unicode recommends
-// (section 3.9) and as WHATWG decoders do. A record holding invalid UTF-8 is
-// therefore kept in the rejects file with those bytes replaced.
-std::string json_quote(std::string_view text);
+// JSON string literals (model/json_text.h): a record holding invalid UTF-8
+// is kept in the rejects file with those bytes replaced by U+FFFD.
+using model::json_quote;
 
 }  // namespace sparkify::pipeline

@@ -1,6 +1,9 @@
 // Where the parsed records go. A sink's life cycle, driven by the pipeline:
-//   begin() → write_songs()… end_songs() → write_events()… end_events()
+//   begin() → sources_listed() → write_songs()… end_songs()
+//   → write_events()… end_events()   (a sink that takes the sources'
+//                                      locations: load_sources() instead)
 //   → prepare() → intend_commit() → commit()      or abort() at any point.
+// A dry run calls rehearse() alone.
 // prepare() does everything that can fail (transform, write files aside);
 // commit() makes the result visible.
 //
@@ -14,10 +17,13 @@
 #pragma once
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
+#include "io/file_system.h"
 #include "model/records.h"
+#include "model/reject.h"
 #include "model/star.h"
 #include "pipeline/summary.h"
 
@@ -42,9 +48,16 @@ enum class SinkInput {
 
 // What begin() is told about the load.
 struct LoadDescription {
+  std::string load_id;    // unique to the run (LoadTicket::id)
   std::string song_data;  // the sources' locations, as given
   std::string log_data;
   CommitOracle oracle;    // settles what an interrupted earlier run left
+};
+
+// The files of a run's two sources, as listed (sorted).
+struct SourceFiles {
+  std::vector<io::FileEntry> songs;
+  std::vector<io::FileEntry> events;
 };
 
 class Sink {
@@ -61,6 +74,11 @@ class Sink {
   // songs over after them. A sink that takes locations gets no write_*()
   // and no end_*() calls.
   virtual SinkInput input() const { return SinkInput::kRecordsSongsFirst; }
+  // What the sources hold, once listed and before any record.
+  virtual void sources_listed(const SourceFiles& /*files*/) {}
+  // For a sink that takes locations: loads the sources itself; returns the
+  // records it rejected (file, line, field, reason).
+  virtual model::Rejects load_sources(const SourceFiles& /*files*/, RunSummary& /*summary*/) { return {}; }
   virtual void write_songs(const std::vector<model::SongRecord>& songs) = 0;
   virtual void end_songs() = 0;
   virtual void write_events(const std::vector<model::EventRecord>& events) = 0;
@@ -82,6 +100,12 @@ class Sink {
   // outcome (its connection dropped during COMMIT): keep what lets the next
   // run ask it again.
   virtual void abort_undecided() noexcept { abort(); }
+
+  // A dry run: writes to `out` what the run would do up to its commit
+  // (every statement a warehouse would be sent), then what its commit
+  // would do, changing nothing and connecting to nothing.
+  virtual void rehearse(const LoadDescription& load, std::ostream& out) = 0;
+  virtual void rehearse_commit(const LoadTicket& /*ticket*/, std::ostream& /*out*/) {}
 };
 
 }  // namespace sparkify::pipeline

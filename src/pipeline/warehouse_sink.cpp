@@ -2,10 +2,31 @@
 
 namespace sparkify::pipeline {
 
-WarehouseSink::WarehouseSink(std::unique_ptr<warehouse::Warehouse> warehouse) : warehouse_(std::move(warehouse)) {}
+WarehouseSink::WarehouseSink(std::shared_ptr<warehouse::Warehouse> warehouse) : warehouse_(std::move(warehouse)) {}
 
 std::string WarehouseSink::name() const { return "warehouse " + warehouse_->describe(); }
-void WarehouseSink::begin(const LoadDescription&) { warehouse_->begin_load(); }
+
+void WarehouseSink::begin(const LoadDescription& load) {
+  song_data_ = load.song_data;
+  log_data_ = load.log_data;
+  warehouse_->begin_load(load.load_id);
+}
+
+SinkInput WarehouseSink::input() const {
+  return warehouse_->stages_from_sources() ? SinkInput::kSourceLocations : SinkInput::kRecordsAnyOrder;
+}
+
+warehouse::SourceListing WarehouseSink::listing(const SourceFiles& files) const {
+  return warehouse::SourceListing{song_data_, log_data_, files.songs, files.events};
+}
+
+void WarehouseSink::sources_listed(const SourceFiles& files) { warehouse_->plan_staging(listing(files)); }
+
+model::Rejects WarehouseSink::load_sources(const SourceFiles& files, RunSummary& summary) {
+  PhaseTimer timer(summary, "warehouse copy");
+  return warehouse_->stage_from_sources(listing(files));
+}
+
 void WarehouseSink::write_songs(const std::vector<model::SongRecord>& songs) { warehouse_->stage_songs(songs); }
 void WarehouseSink::end_songs() { warehouse_->end_stage(); }
 void WarehouseSink::write_events(const std::vector<model::EventRecord>& events) {
@@ -28,5 +49,23 @@ void WarehouseSink::commit(const LoadTicket& ticket, RunSummary& summary) {
 }
 
 void WarehouseSink::abort() noexcept { warehouse_->abort(); }
+
+void WarehouseSink::rehearse(const LoadDescription& load, std::ostream& out) {
+  out << "-- " << name() << ": the statements of the load, in order\n";
+  begin(load);
+  SourceFiles none;
+  sources_listed(none);
+  if (warehouse_->stages_from_sources()) {
+    warehouse_->stage_from_sources(listing(none));
+  } else {
+    warehouse_->stage_songs({});
+    warehouse_->end_stage();
+    warehouse_->stage_events({});
+    warehouse_->end_stage();
+  }
+  warehouse_->transform();
+}
+
+void WarehouseSink::rehearse_commit(const LoadTicket& ticket, std::ostream&) { warehouse_->commit(ticket.id); }
 
 }  // namespace sparkify::pipeline

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "warehouse/postgres_warehouse.h"
+#include "warehouse/connect_options.h"
 
 namespace sparkify::warehouse::postgres_internal {
 

@@ -1,6 +1,6 @@
 // PostgreSQL's own statements: table definitions and how staging is filled
-// and emptied. (Redshift will have its own file: VARCHAR widths, DISTKEY and
-// SORTKEY, DELETE instead of TRUNCATE, which commits there.)
+// and emptied. (Redshift has its own, redshift_sql.h: VARCHAR widths,
+// DISTKEY and SORTKEY, DELETE instead of TRUNCATE, which commits there.)
 #pragma once
 
 namespace sparkify::warehouse::postgres_sql {
@@ -84,10 +84,5 @@ inline constexpr const char* kCopyEvents =
     "COPY staging_events (artist, auth, first_name, gender, item_in_session, last_name, length, "
     "level, location, method, page, registration, session_id, song, status, ts, user_agent, "
     "user_id) FROM STDIN";
-
-inline constexpr const char* kCountTables =
-    "SELECT (SELECT COUNT(*) FROM staging_songs), (SELECT COUNT(*) FROM staging_events), "
-    "(SELECT COUNT(*) FROM songplays), (SELECT COUNT(*) FROM users), "
-    "(SELECT COUNT(*) FROM songs), (SELECT COUNT(*) FROM artists), (SELECT COUNT(*) FROM time)";
 
 }  // namespace sparkify::warehouse::postgres_sql

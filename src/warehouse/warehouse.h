@@ -1,11 +1,13 @@
 // The Warehouse interface: a server that stages the raw records and builds
-// the star schema from them with SQL. PostgreSQL is the first
-// implementation; Redshift (server-side COPY from S3) is the next, behind the
-// same interface.
+// the star schema from them with SQL: PostgreSQL (postgres_warehouse.h) and
+// Amazon Redshift (redshift_warehouse.h).
 //
 // Life cycle of a load, all in one transaction:
-//   begin_load() → stage(kSongs) … end_stage() → stage(kEvents) … end_stage()
-//   → transform() → commit(load_id)     or, on any failure, abort().
+//   begin_load() → plan_staging() → stage_songs() … end_stage()
+//   → stage_events() … end_stage()        (or, when stages_from_sources():
+//                                           stage_from_sources() alone)
+//   → transform() → [unload()…] → commit(load_id)
+//   or, on any failure, abort().
 // Until commit() returns, other sessions see the previous tables unchanged.
 #pragma once
 
@@ -13,12 +15,23 @@
 #include <string>
 #include <vector>
 
+#include "io/file_system.h"
 #include "model/records.h"
+#include "model/reject.h"
 #include "model/star.h"
 
 namespace sparkify::warehouse {
 
 using model::TableCounts;
+
+// The files of a load's two sources, as listed (sorted), and where they
+// were listed from.
+struct SourceListing {
+  std::string song_data;
+  std::string log_data;
+  std::vector<io::FileEntry> songs;
+  std::vector<io::FileEntry> events;
+};
 
 class Warehouse {
  public:
@@ -28,8 +41,19 @@ class Warehouse {
   virtual void create_tables() = 0;
 
   // Opens the load's transaction, creates missing tables and empties the
-  // staging tables.
-  virtual void begin_load() = 0;
+  // staging tables. `load_id` is unique to the run (it names the run's own
+  // files, where the warehouse writes any).
+  virtual void begin_load(const std::string& load_id) = 0;
+
+  // What the sources hold, before any record is staged (sizes the staging
+  // files where the warehouse writes them).
+  virtual void plan_staging(const SourceListing& /*sources*/) {}
+
+  // Whether the server reads the sources itself (Redshift's COPY from S3):
+  // then stage_from_sources() replaces the stage_*() calls, and returns the
+  // rows the server rejected, each with its file, line, column and reason.
+  virtual bool stages_from_sources() const { return false; }
+  virtual model::Rejects stage_from_sources(const SourceListing& sources);
 
   // Streams records into staging_songs / staging_events. Calls for one
   // table come together and end with end_stage().
@@ -40,6 +64,14 @@ class Warehouse {
   // Rebuilds the five star tables from staging (a full load) and counts
   // every table.
   virtual TableCounts transform() = 0;
+
+  // Writes star table `table` as Parquet under `prefix` (an s3:// folder),
+  // hive-partitioned as the lake's layout says, from inside the load (it
+  // sees the load's rows). Only a warehouse that can (Redshift's UNLOAD).
+  virtual bool can_unload() const { return false; }
+  // The counts the last transform() returned.
+  virtual TableCounts star_counts() const { return {}; }
+  virtual void unload(const std::string& table, const std::string& prefix);
 
   // Records `load_id` in the ledger of committed loads (sparkify_loads),
   // then commits: the row exists exactly when the load committed.

@@ -72,8 +72,7 @@ TEST(Settings, TargetsAreLibpqUrisOrKeywordValuePairs) {
 }
 
 TEST(Settings, OtherTargetsAreUsageErrorsNamingTheAcceptedForms) {
-  for (const char* target : {"mysql://etl:Sup3rS3cret@db/sparkify", "redshift://etl:Sup3rS3cret@db:5439/dev",
-                             "POSTGRESQL://etl:Sup3rS3cret@db/x", "jdbc:postgresql://db/x?password=Sup3rS3cret",
+  for (const char* target : {"mysql://etl:Sup3rS3cret@db/sparkify", "POSTGRESQL://etl:Sup3rS3cret@db/x", "jdbc:postgresql://db/x?password=Sup3rS3cret",
                              "Sup3rS3cret", "host=db password='Sup3rS3cret", "=Sup3rS3cret", "host db"}) {
     std::string message = usage_error_of([&] { check_target(target); });
     EXPECT_NE(message.find("postgresql://"), std::string::npos) << message;
@@ -81,6 +80,130 @@ TEST(Settings, OtherTargetsAreUsageErrorsNamingTheAcceptedForms) {
     EXPECT_EQ(message.find("Sup3rS3cret"), std::string::npos) << message;
   }
   EXPECT_NE(usage_error_of([] { check_target("mysql://db/x"); }).find("mysql://"), std::string::npos);
+}
+
+TEST(Settings, ARedshiftUriBecomesALibpqUriOverTlsOnRedshiftsPort) {
+  ::unsetenv("PGSSLMODE");
+  EXPECT_EQ(redshift_uri_to_libpq("redshift://etl:pw@cluster.example.com/dev"),
+            "postgresql://etl:pw@cluster.example.com:5439/dev?sslmode=require");
+  EXPECT_EQ(redshift_uri_to_libpq("redshift://etl@cluster:5440/dev?connect_timeout=5"),
+            "postgresql://etl@cluster:5440/dev?connect_timeout=5&sslmode=require");
+  EXPECT_EQ(redshift_uri_to_libpq("redshift://etl@127.0.0.1:54399/postgres?sslmode=disable"),
+            "postgresql://etl@127.0.0.1:54399/postgres?sslmode=disable");
+  EXPECT_EQ(redshift_uri_to_libpq("redshift://[::1]/dev"), "postgresql://[::1]:5439/dev?sslmode=require");
+  EXPECT_NO_THROW(check_target("redshift://etl@cluster:5439/dev"));
+  // libpq's own variable replaces the default, as it would for libpq.
+  ::setenv("PGSSLMODE", "verify-full", 1);
+  EXPECT_EQ(redshift_uri_to_libpq("redshift://etl@cluster/dev"), "postgresql://etl@cluster:5439/dev");
+  ::unsetenv("PGSSLMODE");
+}
+
+// Flags for a Redshift run with local sources.
+struct RedshiftRun : LocalRun {
+  RedshiftRun() {
+    flags.target = "redshift://etl:Sup3rS3cret@cluster:5439/dev";
+    flags.iam_role = "arn:aws:iam::123456789012:role/dwhRole";
+    flags.staging = "s3://stage-bucket/sparkify";
+  }
+};
+
+TEST(Settings, ARedshiftTargetIsRedshiftWithItsRoleAndStaging) {
+  ::unsetenv("PGSSLMODE");
+  RedshiftRun run;
+  Settings settings = resolve_etl_settings(run.flags);
+  EXPECT_EQ(settings.warehouse_kind, model::WarehouseKind::kRedshift);
+  EXPECT_EQ(settings.target, "postgresql://etl:Sup3rS3cret@cluster:5439/dev?sslmode=require");
+  EXPECT_EQ(settings.redshift.iam_role, "arn:aws:iam::123456789012:role/dwhRole");
+  // Local sources: the tool reads them and stages compacted parts.
+  EXPECT_EQ(settings.redshift.stage_via, StageVia::kCompacted);
+  EXPECT_FALSE(settings.lake);
+}
+
+TEST(Settings, SourcesOnS3AreStagedDirectlyByDefault) {
+  RedshiftRun run;
+  run.flags.song_data = "s3://raw/song_data";
+  run.flags.log_data = "s3://raw/log_data";
+  EXPECT_EQ(resolve_etl_settings(run.flags).redshift.stage_via, StageVia::kDirect);
+  run.flags.stage_via = "compacted";
+  EXPECT_EQ(resolve_etl_settings(run.flags).redshift.stage_via, StageVia::kCompacted);
+  run.flags.stage_via = "sideways";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(run.flags); }).find("--stage-via"), std::string::npos);
+}
+
+TEST(Settings, ARedshiftLoadWithoutWhatItNeedsIsAUsageErrorNamingIt) {
+  RedshiftRun no_role;
+  no_role.flags.iam_role.reset();
+  std::string message = usage_error_of([&] { resolve_etl_settings(no_role.flags); });
+  EXPECT_NE(message.find("[IAM_ROLE] ARN"), std::string::npos) << message;
+  EXPECT_NE(message.find("--iam-role"), std::string::npos) << message;
+
+  RedshiftRun no_staging;
+  no_staging.flags.staging.reset();
+  message = usage_error_of([&] { resolve_etl_settings(no_staging.flags); });
+  EXPECT_NE(message.find("--staging"), std::string::npos) << message;
+
+  RedshiftRun local_direct;
+  local_direct.flags.stage_via = "direct";
+  message = usage_error_of([&] { resolve_etl_settings(local_direct.flags); });
+  EXPECT_NE(message.find("on S3"), std::string::npos) << message;
+
+  RedshiftRun direct_without_paths;
+  direct_without_paths.flags.song_data = "s3://raw/song_data";
+  direct_without_paths.flags.log_data = "s3://raw/log_data";
+  direct_without_paths.flags.staging.reset();
+  message = usage_error_of([&] { resolve_etl_settings(direct_without_paths.flags); });
+  EXPECT_NE(message.find("LOG_JSONPATH"), std::string::npos) << message;
+  direct_without_paths.flags.log_jsonpath = "s3://raw/log_json_path.json";
+  EXPECT_NO_THROW(resolve_etl_settings(direct_without_paths.flags));
+
+  RedshiftRun inside_a_source;
+  inside_a_source.flags.song_data = "s3://raw/song_data";
+  inside_a_source.flags.log_data = "s3://raw/log_data";
+  inside_a_source.flags.staging = "s3://raw/log_data/tmp";
+  message = usage_error_of([&] { resolve_etl_settings(inside_a_source.flags); });
+  EXPECT_NE(message.find("overlap"), std::string::npos) << message;
+
+  RedshiftRun local_staging;
+  local_staging.flags.staging = "/tmp/stage";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(local_staging.flags); }).find("s3://"), std::string::npos);
+
+  for (const RedshiftRun* run : {&no_role, &no_staging, &local_direct, &inside_a_source}) {
+    EXPECT_EQ(usage_error_of([&] { resolve_etl_settings(run->flags); }).find("Sup3rS3cret"), std::string::npos);
+  }
+}
+
+TEST(Settings, AnIamRoleIsForRedshiftOnly) {
+  LocalRun run;
+  run.flags.target = "postgresql://etl@db/sparkify";
+  run.flags.iam_role = "arn:aws:iam::1:role/r";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(run.flags); }).find("Redshift"), std::string::npos);
+  LocalRun staging;
+  staging.flags.target = "postgresql://etl@db/sparkify";
+  staging.flags.staging = "s3://b/p";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(staging.flags); }).find("Redshift"), std::string::npos);
+}
+
+TEST(Settings, TheClassicConfigWithAnIamRoleIsARedshiftCluster) {
+  ::unsetenv("PGSSLMODE");
+  LocalRun run;
+  write_text(run.dir / "dwh.cfg",
+             "[CLUSTER]\nHOST=cluster.example.com\nDB_NAME=dev\nDB_USER=etl\nDB_PASSWORD=Sup3rS3cret\n"
+             "[IAM_ROLE]\nARN=arn:aws:iam::1:role/dwhRole\n[S3]\nLOG_JSONPATH=s3://raw/log_json_path.json\n");
+  run.flags.config_path = run.dir / "dwh.cfg";
+  run.flags.staging = "s3://stage/p";
+  Settings settings = resolve_etl_settings(run.flags);
+  EXPECT_EQ(settings.warehouse_kind, model::WarehouseKind::kRedshift);
+  EXPECT_EQ(settings.target,
+            "host='cluster.example.com' port='5439' dbname='dev' user='etl' password='Sup3rS3cret' sslmode='require'");
+  EXPECT_EQ(settings.redshift.iam_role, "arn:aws:iam::1:role/dwhRole");
+  EXPECT_EQ(settings.redshift.log_jsonpath, "s3://raw/log_json_path.json");
+  EXPECT_EQ(resolve_target(run.flags).kind, model::WarehouseKind::kRedshift);
+
+  // Without the role it is PostgreSQL, as before.
+  write_text(run.dir / "pg.cfg", "[CLUSTER]\nHOST=db\nDB_NAME=dwh\nDB_USER=etl\n");
+  run.flags.config_path = run.dir / "pg.cfg";
+  run.flags.staging.reset();
+  EXPECT_EQ(resolve_etl_settings(run.flags).warehouse_kind, model::WarehouseKind::kPostgres);
 }
 
 TEST(Settings, EveryCommandChecksItsTarget) {

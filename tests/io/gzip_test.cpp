@@ -34,6 +34,25 @@ TEST(Gzip, ConcatenatedMembersAreOneStream) {
   EXPECT_EQ(inflated.view(), "ab\ncd\n");
 }
 
+TEST(Gzip, TheWriterCompressesAStreamThatReadsBackWhole) {
+  GzipWriter writer(1);
+  std::string packed;
+  std::string text;
+  for (int piece = 0; piece < 200; ++piece) {
+    std::string lines = "{\"ts\":" + std::to_string(piece * 7919) + ",\"song\":\"na\xc3\xafve\"}\n";
+    text += lines;
+    writer.write(lines, packed);
+  }
+  writer.finish(packed);
+  EXPECT_LT(packed.size(), text.size() / 2);
+  EXPECT_EQ(gunzip(Bytes::copy_of(packed), "part.json.gz").view(), text);
+
+  GzipWriter empty(6);
+  std::string nothing;
+  empty.finish(nothing);
+  EXPECT_EQ(gunzip(Bytes::copy_of(nothing), "empty.gz").view(), "");
+}
+
 TEST(Gzip, TruncatedStreamNamesTheFile) {
   std::string packed = gzip_of(std::string(5000, 'y'));
   packed.resize(packed.size() / 2);

@@ -58,7 +58,13 @@ class FakeSink final : public Sink {
   }
   void abort() noexcept override { record("abort"); }
   void abort_undecided() noexcept override { record("abort_undecided"); }
+  model::Rejects load_sources(const SourceFiles& files, RunSummary&) override {
+    record("load_sources " + std::to_string(files.songs.size()) + "+" + std::to_string(files.events.size()));
+    return source_rejects;
+  }
+  void rehearse(const LoadDescription&, std::ostream& out) override { out << name_ << " rehearsed\n"; }
 
+  model::Rejects source_rejects;
   std::exception_ptr commit_error;
   std::optional<std::pair<std::string, std::string>> ask_on_begin;  // (decided_by, load id)
   std::optional<bool> answer;

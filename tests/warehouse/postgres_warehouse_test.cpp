@@ -35,7 +35,7 @@ std::string next_load_id() {
 
 void load(PostgresWarehouse& warehouse, const std::vector<model::SongRecord>& songs,
           const std::vector<model::EventRecord>& events) {
-  warehouse.begin_load();
+  warehouse.begin_load("test-load");
   warehouse.stage_songs(songs);
   warehouse.end_stage();
   warehouse.stage_events(events);
@@ -92,7 +92,7 @@ TEST(PostgresWarehouse, AbortLeavesThePreviousTables) {
   PostgresWarehouse warehouse(db.uri());
   load(warehouse, edge_songs(), edge_events());
   auto before = read_star_from_postgres(db.uri());
-  warehouse.begin_load();
+  warehouse.begin_load("test-load");
   warehouse.stage_songs({});
   warehouse.end_stage();
   warehouse.stage_events(edge_events());
@@ -111,7 +111,7 @@ TEST(PostgresWarehouse, KilledConnectionDuringCopyCommitsNothing) {
   }
   auto before = read_star_from_postgres(db.uri());
   PostgresWarehouse warehouse(db.uri());
-  warehouse.begin_load();
+  warehouse.begin_load("test-load");
   auto events = edge_events();
   warehouse.stage_events(events);
   // Kill our backend while its COPY is open, from another session.
@@ -139,13 +139,13 @@ TEST(PostgresWarehouse, LedgerRecordsCommittedLoadsOnly) {
   std::string rolled_back = next_load_id();
   {
     PostgresWarehouse warehouse(db.uri());
-    warehouse.begin_load();
+    warehouse.begin_load("test-load");
     warehouse.transform();
     warehouse.commit(committed);
   }
   {
     PostgresWarehouse warehouse(db.uri());
-    warehouse.begin_load();
+    warehouse.begin_load("test-load");
     warehouse.transform();
     warehouse.abort();
   }
@@ -184,7 +184,7 @@ TEST(PostgresWarehouse, StatementTimeoutCancelsAStatementThatWaits) {
   PostgresWarehouse warehouse(db.uri(), ConnectOptions{10, 1});
   auto start = std::chrono::steady_clock::now();
   try {
-    warehouse.begin_load();
+    warehouse.begin_load("test-load");
     FAIL() << "the load went past a table another session holds";
   } catch (const WarehouseError& error) {
     EXPECT_EQ(error.sqlstate(), "57014") << error.what();  // query_canceled
@@ -200,7 +200,7 @@ TEST(PostgresWarehouse, FailedStatementNamesItselfAndKeepsSqlstate) {
   // A songplays table of another shape, left by some other tool.
   query_scalar(db.uri(), "CREATE TABLE songplays (x INTEGER)");
   PostgresWarehouse warehouse(db.uri());
-  warehouse.begin_load();
+  warehouse.begin_load("test-load");
   warehouse.stage_songs(edge_songs());
   warehouse.end_stage();
   try {

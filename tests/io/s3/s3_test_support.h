@@ -1,16 +1,11 @@
 // Helpers of the S3 integration tests: the local server's endpoint (or a
 // reason to skip), unique bucket names, and the fault proxy
-// (tests/tools/fault_proxy.mjs) run as a child process.
+// (tests/tools/fault_proxy.mjs) run as a child process (support/node_tool.h).
 #pragma once
 
 #include <arpa/inet.h>
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -21,7 +16,7 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "support/node_tool.h"
 
 namespace sparkify::testing {
 
@@ -94,78 +89,33 @@ inline std::string unique_bucket(const std::string& stem) {
 // (SIGTERM) when the object dies.
 class FaultProxy {
  public:
-  FaultProxy(const std::string& target, const std::vector<std::string>& flags) {
-    std::vector<std::string> args = {"node", std::string(SPARKIFY_SOURCE_DIR) + "/tests/tools/fault_proxy.mjs",
-                                     "--target", target, "--lifetime-s", "120"};
-    args.insert(args.end(), flags.begin(), flags.end());
-    std::vector<char*> argv;
-    for (auto& arg : args) argv.push_back(arg.data());
-    argv.push_back(nullptr);
-    int out[2];
-    if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
-    int spawned = ::posix_spawnp(&pid_, "node", &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    ::close(out[1]);
-    if (spawned != 0) {
-      ::close(out[0]);
-      throw std::runtime_error("cannot start node for the fault proxy");
-    }
-    std::string line;
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      pollfd ready{out[0], POLLIN, 0};
-      if (::poll(&ready, 1, 200) <= 0) continue;
-      char buffer[256];
-      ssize_t got = ::read(out[0], buffer, sizeof buffer);
-      if (got <= 0) break;
-      line.append(buffer, static_cast<size_t>(got));
-    }
-    stdout_fd_ = out[0];
-    size_t colon = line.rfind(':');
-    if (line.rfind("listening ", 0) != 0 || colon == std::string::npos) {
-      stop();
-      throw std::runtime_error("the fault proxy did not start: '" + line + "'");
-    }
-    port_ = std::atoi(line.c_str() + colon + 1);
-  }
-  ~FaultProxy() { stop(); }
-  FaultProxy(const FaultProxy&) = delete;
-  FaultProxy& operator=(const FaultProxy&) = delete;
+  FaultProxy(const std::string& target, const std::vector<std::string>& flags)
+      : tool_("fault_proxy.mjs", with_target(target, flags)) {}
 
-  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(tool_.port()); }
 
   // A counter of /__stats ("requests", "failed", "dropped", …); -1 when
   // the proxy does not answer.
   long stat(const std::string& name) const {
-    auto json = local_http(port_, "GET", "/__stats");
+    auto json = local_http(tool_.port(), "GET", "/__stats");
     if (!json) return -1;
     size_t at = json->find("\"" + name + "\":");
     if (at == std::string::npos) return -1;
     return std::strtol(json->c_str() + at + name.size() + 3, nullptr, 10);
   }
 
-  std::string stats() const { return local_http(port_, "GET", "/__stats").value_or("(no answer)"); }
+  std::string stats() const { return local_http(tool_.port(), "GET", "/__stats").value_or("(no answer)"); }
 
-  void reset() const { local_http(port_, "POST", "/__reset"); }
+  void reset() const { local_http(tool_.port(), "POST", "/__reset"); }
 
  private:
-  void stop() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-      pid_ = -1;
-    }
-    if (stdout_fd_ >= 0) ::close(stdout_fd_);
-    stdout_fd_ = -1;
+  static std::vector<std::string> with_target(const std::string& target, const std::vector<std::string>& flags) {
+    std::vector<std::string> args = {"--target", target, "--lifetime-s", "120"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    return args;
   }
 
-  pid_t pid_ = -1;
-  int stdout_fd_ = -1;
-  int port_ = 0;
+  NodeTool tool_;
 };
 
 }  // namespace sparkify::testing

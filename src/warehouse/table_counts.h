@@ -1,0 +1,13 @@
+// Counts the staging and star tables of a warehouse, in SQL both engines
+// take.
+#pragma once
+
+#include "model/star.h"
+#include "warehouse/pq_connection.h"
+
+namespace sparkify::warehouse {
+
+// Zeros in a rehearsal.
+model::TableCounts count_tables(PqConnection& connection);
+
+}  // namespace sparkify::warehouse
