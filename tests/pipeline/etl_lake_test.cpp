@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -12,6 +13,7 @@
 
 #include "model/error.h"
 #include "pipeline/etl.h"
+#include "support/data_sets.h"
 #include "support/duckdb_reader.h"
 #include "support/star_compare.h"
 #include "support/test_database.h"
@@ -21,6 +23,7 @@ namespace sparkify::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::DataSet;
 using testing::duckdb_query;
 using testing::first_difference;
 using testing::read_star_from_lake;
@@ -57,37 +60,45 @@ std::map<std::string, std::string> snapshot(const std::string& root) {
   return files;
 }
 
-TEST(EtlLake, SampleReadsBackInDuckDbWithTheContractsTypes) {
+// The Parquet types of each table as DuckDB reads them, partition columns
+// last.
+std::string describe(const std::string& lake, const std::string& table) {
+  std::string types;
+  for (const auto& row : duckdb_query("DESCRIBE SELECT * FROM read_parquet('" + lake + "/" + table +
+                                      "/**/*.parquet', hive_partitioning = true)")
+                             .rows) {
+    types += *row[0] + " " + *row[1] + ", ";
+  }
+  return types;
+}
+
+// Each test of this suite runs on the project's fixtures and, where it
+// exists, on the real sample (support/data_sets.h).
+class EtlLakeOnData : public ::testing::TestWithParam<DataSet> {};
+
+TEST_P(EtlLakeOnData, ReadsBackInDuckDbWithTheContractsTypes) {
   SPARKIFY_REQUIRE_DUCKDB();
-  SPARKIFY_REQUIRE_SAMPLE(sample);
+  const DataSet& data = GetParam();
   TempDir work;
   std::string lake = work / "lake";
-  RunSummary summary = run(sample + "/song_data", sample + "/log_data", lake, std::nullopt, work / "rejects.ndjson");
+  RunSummary summary = run(data.song_data(), data.log_data(), lake, std::nullopt, work / "rejects.ndjson");
   const auto& counts = summary.targets.at(0).counts;
-  EXPECT_EQ(counts.songplays, 6820);
-  EXPECT_EQ(counts.users, 97);
-  EXPECT_EQ(counts.songs, 71);
-  EXPECT_EQ(counts.artists, 69);
-  EXPECT_EQ(counts.time, 6813);
+  EXPECT_EQ(counts.songplays, data.counts.songplays);
+  EXPECT_EQ(counts.users, data.counts.users);
+  EXPECT_EQ(counts.songs, data.counts.songs);
+  EXPECT_EQ(counts.artists, data.counts.artists);
+  EXPECT_EQ(counts.time, data.counts.time);
 
-  auto describe = [&](const std::string& table) {
-    std::string types;
-    for (const auto& row : duckdb_query("DESCRIBE SELECT * FROM read_parquet('" + lake + "/" + table +
-                                        "/**/*.parquet', hive_partitioning = true)")
-                               .rows) {
-      types += *row[0] + " " + *row[1] + ", ";
-    }
-    return types;
-  };
-  EXPECT_EQ(describe("songplays"),
+  EXPECT_EQ(describe(lake, "songplays"),
             "songplay_id BIGINT, start_time TIMESTAMP WITH TIME ZONE, user_id INTEGER, level VARCHAR, "
             "song_id VARCHAR, artist_id VARCHAR, session_id INTEGER, location VARCHAR, user_agent VARCHAR, "
             "month BIGINT, year BIGINT, ");
-  EXPECT_EQ(describe("users"), "user_id INTEGER, first_name VARCHAR, last_name VARCHAR, gender VARCHAR, level VARCHAR, ");
-  EXPECT_EQ(describe("songs"), "song_id VARCHAR, title VARCHAR, duration DOUBLE, artist_id VARCHAR, year BIGINT, ");
-  EXPECT_EQ(describe("artists"),
+  EXPECT_EQ(describe(lake, "users"),
+            "user_id INTEGER, first_name VARCHAR, last_name VARCHAR, gender VARCHAR, level VARCHAR, ");
+  EXPECT_EQ(describe(lake, "songs"), "song_id VARCHAR, title VARCHAR, duration DOUBLE, artist_id VARCHAR, year BIGINT, ");
+  EXPECT_EQ(describe(lake, "artists"),
             "artist_id VARCHAR, name VARCHAR, location VARCHAR, latitude DOUBLE, longitude DOUBLE, ");
-  EXPECT_EQ(describe("time"),
+  EXPECT_EQ(describe(lake, "time"),
             "start_time TIMESTAMP WITH TIME ZONE, hour INTEGER, day INTEGER, week INTEGER, weekday INTEGER, "
             "month BIGINT, year BIGINT, ");
 
@@ -95,6 +106,81 @@ TEST(EtlLake, SampleReadsBackInDuckDbWithTheContractsTypes) {
     EXPECT_TRUE(fs::exists(lake + "/" + table + "/_SUCCESS")) << table;
   }
   EXPECT_TRUE(fs::exists(lake + "/songplays/year=2018/month=11/part-00000.parquet"));
+}
+
+TEST_P(EtlLakeOnData, LakeAndPostgresHoldTheSameRows) {
+  SPARKIFY_REQUIRE_DUCKDB();
+  SPARKIFY_REQUIRE_POSTGRES();
+  const DataSet& data = GetParam();
+  TestDatabase db;
+  TempDir work;
+  std::string lake = work / "lake";
+  RunSummary summary = run(data.song_data(), data.log_data(), lake, db.uri(), work / "rejects.ndjson");
+  ASSERT_EQ(summary.targets.size(), 2u);
+  EXPECT_EQ(first_difference(read_star_from_postgres(db.uri()), read_star_from_lake(lake)), "");
+}
+
+TEST_P(EtlLakeOnData, FailedRunLeavesThePreviousLake) {
+  const DataSet& data = GetParam();
+  TempDir work;
+  std::string lake = work / "lake";
+  run(data.song_data(), data.log_data(), lake, std::nullopt, work / "rejects.ndjson");
+  auto before = snapshot(lake);
+  fs::copy(data.log_data(), work / "log_data", fs::copy_options::recursive);
+  testing::write_text(work / "log_data/bad.json", "{\"ts\": \"soon\"}\n");
+  EXPECT_THROW(run(data.song_data(), work / "log_data", lake, std::nullopt, work / "rejects.ndjson"), JobError);
+  EXPECT_EQ(before, snapshot(lake));
+}
+
+INSTANTIATE_TEST_SUITE_P(, EtlLakeOnData, ::testing::ValuesIn(testing::data_sets()), testing::data_set_test_name);
+
+// Every row of every table through DuckDB, as the contract gives them for
+// the fixtures (support/data_sets.cpp), and the partitions they lie in.
+TEST(EtlLake, FixturesReadBackInDuckDbAsTheContractsRows) {
+  SPARKIFY_REQUIRE_DUCKDB();
+  DataSet data = testing::fixture_data_set();
+  TempDir work;
+  std::string lake = work / "lake";
+  run(data.song_data(), data.log_data(), lake, std::nullopt, work / "rejects.ndjson");
+  EXPECT_EQ(first_difference(testing::fixture_star(), read_star_from_lake(lake)), "");
+
+  std::vector<std::string> files;
+  for (const auto& entry : fs::recursive_directory_iterator(lake)) {
+    if (entry.path().extension() == ".parquet") files.push_back(fs::relative(entry.path(), lake).string());
+  }
+  std::sort(files.begin(), files.end());
+  std::string listed;
+  for (const auto& file : files) listed += file + "\n";
+  EXPECT_EQ(listed,
+            "artists/part-00000.parquet\n"
+            "songplays/year=2018/month=11/part-00000.parquet\n"
+            "songplays/year=2018/month=12/part-00000.parquet\n"
+            "songs/year=0/artist_id=ARNUL0L1187B9A3C03/part-00000.parquet\n"
+            "songs/year=1989/artist_id=ARMAT5K1187B9A2B02/part-00000.parquet\n"
+            "songs/year=1997/artist_id=ARBJ1YM1187FB3F0A1/part-00000.parquet\n"
+            "songs/year=2008/artist_id=ARDUO2X1187B9A4D04/part-00000.parquet\n"
+            "songs/year=2009/artist_id=ARDUO2X1187B9A4D04/part-00000.parquet\n"
+            "songs/year=2011/artist_id=ARMAT5K1187B9A2B02/part-00000.parquet\n"
+            "time/year=2018/month=11/part-00000.parquet\n"
+            "time/year=2018/month=12/part-00000.parquet\n"
+            "users/part-00000.parquet\n");
+  // Text as DuckDB reads it: non-ASCII and quotes intact.
+  auto users = duckdb_query("SELECT first_name || ' ' || last_name FROM read_parquet('" + lake +
+                            "/users/*.parquet') ORDER BY user_id");
+  ASSERT_EQ(users.rows.size(), 4u);
+  EXPECT_EQ(*users.rows[0][0], "Zoë Ångström");
+  EXPECT_EQ(*users.rows[2][0], "Noor O'Brien");
+}
+
+// Rows that only the real extract has.
+class EtlLakeOnSample : public ::testing::TestWithParam<DataSet> {};
+
+TEST_P(EtlLakeOnSample, YearZeroSongAndTheOneMatchedPlay) {
+  SPARKIFY_REQUIRE_DUCKDB();
+  const DataSet& sample = GetParam();
+  TempDir work;
+  std::string lake = work / "lake";
+  run(sample.song_data(), sample.log_data(), lake, std::nullopt, work / "rejects.ndjson");
   EXPECT_TRUE(fs::exists(lake + "/songs/year=0/artist_id=ARD7TVE1187B99BFB1/part-00000.parquet"));
   // The one matched play, through DuckDB.
   auto matched = duckdb_query("SELECT user_id, song_id, artist_id, CAST(start_time AS VARCHAR) FROM read_parquet('" +
@@ -104,17 +190,9 @@ TEST(EtlLake, SampleReadsBackInDuckDbWithTheContractsTypes) {
   EXPECT_EQ(*matched.rows[0][2], "AR5KOSW1187FB35FF4");
 }
 
-TEST(EtlLake, LakeAndPostgresHoldTheSameRows) {
-  SPARKIFY_REQUIRE_DUCKDB();
-  SPARKIFY_REQUIRE_POSTGRES();
-  SPARKIFY_REQUIRE_SAMPLE(sample);
-  TestDatabase db;
-  TempDir work;
-  std::string lake = work / "lake";
-  RunSummary summary = run(sample + "/song_data", sample + "/log_data", lake, db.uri(), work / "rejects.ndjson");
-  ASSERT_EQ(summary.targets.size(), 2u);
-  EXPECT_EQ(first_difference(read_star_from_postgres(db.uri()), read_star_from_lake(lake)), "");
-}
+INSTANTIATE_TEST_SUITE_P(, EtlLakeOnSample, ::testing::ValuesIn(testing::sample_data_sets()),
+                         testing::data_set_test_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(EtlLakeOnSample);
 
 TEST(EtlLake, GeneratedDataAgreesAcrossLakeAndPostgres) {
   SPARKIFY_REQUIRE_DUCKDB();
@@ -132,18 +210,6 @@ TEST(EtlLake, GeneratedDataAgreesAcrossLakeAndPostgres) {
   for (const auto& play : from_postgres.songplays) matched += play.song_id ? 1 : 0;
   EXPECT_GT(matched, 100u) << "generated plays match generated songs";
   EXPECT_EQ(first_difference(from_postgres, read_star_from_lake(lake)), "");
-}
-
-TEST(EtlLake, FailedRunLeavesThePreviousLake) {
-  SPARKIFY_REQUIRE_SAMPLE(sample);
-  TempDir work;
-  std::string lake = work / "lake";
-  run(sample + "/song_data", sample + "/log_data", lake, std::nullopt, work / "rejects.ndjson");
-  auto before = snapshot(lake);
-  fs::copy(sample + "/log_data", work / "log_data", fs::copy_options::recursive);
-  testing::write_text(work / "log_data/bad.json", "{\"ts\": \"soon\"}\n");
-  EXPECT_THROW(run(sample + "/song_data", work / "log_data", lake, std::nullopt, work / "rejects.ndjson"), JobError);
-  EXPECT_EQ(before, snapshot(lake));
 }
 
 TEST(EtlLake, RunKilledWhileWritingLeavesThePreviousLake) {

@@ -1,5 +1,6 @@
-// The etl job into PostgreSQL on the real sample: row counts and exact rows
-// that follow from the contract, reruns, and failed loads.
+// The etl job into PostgreSQL on the project's fixtures and the real sample:
+// row counts and exact rows that follow from the contract, reruns, and failed
+// loads.
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
 
@@ -13,6 +14,7 @@
 #include "pipeline/etl.h"
 #include "pipeline/extract.h"
 #include "pipeline/warehouse_sink.h"
+#include "support/data_sets.h"
 #include "support/star_compare.h"
 #include "support/test_database.h"
 #include "test_support.h"
@@ -22,6 +24,7 @@
 namespace sparkify::pipeline {
 namespace {
 
+using testing::DataSet;
 using testing::first_difference;
 using testing::query_scalar;
 using testing::read_star_from_postgres;
@@ -42,33 +45,136 @@ RunSummary run_into(const std::string& uri, const std::string& song_data, const 
   return run_etl(settings, file_systems, sinks, log);
 }
 
-TEST(EtlPostgres, SampleGivesTheContractsCounts) {
+// Each test of this suite runs on the project's fixtures and, where it
+// exists, on the real sample (support/data_sets.h).
+class EtlPostgresOnData : public ::testing::TestWithParam<DataSet> {};
+
+TEST_P(EtlPostgresOnData, GivesTheContractsCounts) {
   SPARKIFY_REQUIRE_POSTGRES();
-  SPARKIFY_REQUIRE_SAMPLE(sample);
+  const DataSet& data = GetParam();
   TestDatabase db;
   TempDir work;
-  RunSummary summary = run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
-  EXPECT_EQ(summary.song_files, 71u);
-  EXPECT_EQ(summary.event_files, 30u);
-  EXPECT_EQ(summary.events_read, 8056u);
+  RunSummary summary = run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  EXPECT_EQ(summary.song_files, data.song_files);
+  EXPECT_EQ(summary.event_files, data.event_files);
+  EXPECT_EQ(summary.events_read, data.events);
   EXPECT_EQ(summary.rejects, 0u);
   ASSERT_EQ(summary.targets.size(), 1u);
   const auto& counts = summary.targets[0].counts;
-  EXPECT_EQ(counts.staging_songs, 71);
-  EXPECT_EQ(counts.staging_events, 8056);
-  EXPECT_EQ(counts.songplays, 6820);  // every NextSong event has a user; no natural key repeats
-  EXPECT_EQ(counts.users, 97);
-  EXPECT_EQ(counts.songs, 71);
-  EXPECT_EQ(counts.artists, 69);
-  EXPECT_EQ(counts.time, 6813);  // 6,820 plays at 6,813 distinct instants
+  EXPECT_EQ(counts.staging_songs, data.counts.staging_songs);
+  EXPECT_EQ(counts.staging_events, data.counts.staging_events);
+  EXPECT_EQ(counts.songplays, data.counts.songplays);
+  EXPECT_EQ(counts.users, data.counts.users);
+  EXPECT_EQ(counts.songs, data.counts.songs);
+  EXPECT_EQ(counts.artists, data.counts.artists);
+  EXPECT_EQ(counts.time, data.counts.time);
 }
 
-TEST(EtlPostgres, SampleExactRows) {
+TEST_P(EtlPostgresOnData, AgreesWithTheInProcessBuilder) {
   SPARKIFY_REQUIRE_POSTGRES();
-  SPARKIFY_REQUIRE_SAMPLE(sample);
+  const DataSet& data = GetParam();
   TestDatabase db;
   TempDir work;
-  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
+  run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  io::LocalFileSystem fs;
+  transform::StarBuilder builder;
+  extract_songs(fs, fs.list(data.song_data(), source_suffixes()), 2,
+                [&](FileBatch<model::SongRecord>& batch) { builder.add_songs(batch.records); });
+  builder.finish_songs();
+  extract_events(fs, fs.list(data.log_data(), source_suffixes()), 2,
+                 [&](FileBatch<model::EventRecord>& batch) { builder.add_events(batch.records); });
+  builder.finish();
+  EXPECT_EQ(first_difference(builder.to_star_schema(), read_star_from_postgres(db.uri())), "");
+}
+
+TEST_P(EtlPostgresOnData, LoadingTwiceGivesTheSameTables) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  const DataSet& data = GetParam();
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  auto first = read_star_from_postgres(db.uri());
+  run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  EXPECT_EQ(first_difference(first, read_star_from_postgres(db.uri())), "");
+}
+
+TEST_P(EtlPostgresOnData, RejectsOverMaxErrorsCommitNothingAndAreKept) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  const DataSet& data = GetParam();
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  auto good = read_star_from_postgres(db.uri());
+
+  // The same logs plus one file with a bad line between good ones.
+  std::filesystem::copy(data.log_data(), work / "log_data", std::filesystem::copy_options::recursive);
+  std::string bad_file = work / "log_data/2018/11/2018-11-31-events.json";
+  testing::write_text(bad_file,
+                      "{\"userId\":\"900\",\"page\":\"NextSong\",\"sessionId\":1,\"itemInSession\":0,\"ts\":1}\n"
+                      "{\"userId\":\"901\",\"page\":\"NextSong\",\"ts\":\"yesterday\"}\n");
+  std::string rejects = work / "rejects.ndjson";
+  try {
+    run_into(db.uri(), data.song_data(), work / "log_data", 0, rejects);
+    FAIL() << "a reject over --max-errors 0 did not fail the run";
+  } catch (const JobError& error) {
+    std::string message = error.what();
+    EXPECT_NE(message.find(bad_file + ":2: ts: expected an integer, found a string"), std::string::npos) << message;
+    EXPECT_NE(message.find("nothing was committed"), std::string::npos) << message;
+  }
+  EXPECT_EQ(first_difference(good, read_star_from_postgres(db.uri())), "") << "the previous tables are untouched";
+  std::string kept = testing::read_text(rejects);
+  EXPECT_NE(kept.find("\"line\":2,\"field\":\"ts\""), std::string::npos) << kept;
+  EXPECT_NE(kept.find("yesterday"), std::string::npos) << "the raw record is kept";
+
+  // Within --max-errors the run commits the good records.
+  RunSummary summary = run_into(db.uri(), data.song_data(), work / "log_data", 1, rejects);
+  EXPECT_EQ(summary.rejects, 1u);
+  EXPECT_EQ(summary.targets[0].counts.songplays, data.counts.songplays + 1);
+  EXPECT_EQ(query_scalar(db.uri(), "SELECT COUNT(*) FROM users WHERE user_id = 900"), "1");
+}
+
+INSTANTIATE_TEST_SUITE_P(, EtlPostgresOnData, ::testing::ValuesIn(testing::data_sets()),
+                         testing::data_set_test_name);
+
+// Every row of every star table, as the contract gives them for the
+// fixtures (support/data_sets.cpp), and how PostgreSQL prints a few.
+TEST(EtlPostgres, FixturesGiveTheContractsRows) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  DataSet data = testing::fixture_data_set();
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  EXPECT_EQ(first_difference(testing::fixture_star(), read_star_from_postgres(db.uri())), "");
+  const std::string& uri = db.uri();
+  EXPECT_EQ(query_scalar(uri, "SELECT songplay_id || '|' || start_time || '|' || user_id || '|' || level || '|' || "
+                              "session_id || '|' || location FROM songplays WHERE songplay_id = 1"),
+            "1|2018-11-01 09:15:40.125|10|free|301|Malmö-Lund, Skåne");
+  EXPECT_EQ(query_scalar(uri, "SELECT string_agg(songplay_id::text, ',' ORDER BY songplay_id) FROM songplays "
+                              "WHERE song_id = 'SOCCCCS12AB0180003'"),
+            "2,7,10")
+      << "one song matched by several events";
+  EXPECT_EQ(query_scalar(uri, "SELECT COUNT(*) FROM songplays WHERE song_id IS NULL"), "4");
+  EXPECT_EQ(query_scalar(uri, "SELECT COUNT(*) FROM staging_events WHERE user_id IS NULL"), "3")
+      << "logged-out events are staged, with a NULL user";
+  EXPECT_EQ(query_scalar(uri, "SELECT first_name || ' ' || last_name || '|' || level FROM users WHERE user_id = 44"),
+            "Noor O'Brien|paid");
+  EXPECT_EQ(query_scalar(uri, "SELECT name || '|' || COALESCE(location, 'NULL') || '|' || "
+                              "COALESCE(latitude::text, 'NULL') FROM artists WHERE artist_id = 'ARNUL0L1187B9A3C03'"),
+            "Casual Strangers|NULL|NULL");
+  EXPECT_EQ(query_scalar(uri, "SELECT hour || '|' || day || '|' || week || '|' || month || '|' || year || '|' || "
+                              "weekday FROM time ORDER BY start_time DESC LIMIT 1"),
+            "23|31|1|12|2018|1");
+}
+
+// Rows that only the real extract has.
+class EtlPostgresOnSample : public ::testing::TestWithParam<DataSet> {};
+
+TEST_P(EtlPostgresOnSample, ExactRows) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  const DataSet& sample = GetParam();
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), sample.song_data(), sample.log_data(), 0, work / "rejects.ndjson");
   const std::string& uri = db.uri();
   // The first play: Kaylee Summers, 2018-11-01 21:01:46.796 UTC.
   EXPECT_EQ(query_scalar(uri,
@@ -95,68 +201,9 @@ TEST(EtlPostgres, SampleExactRows) {
             "21|1|44|11|2018|4");
 }
 
-TEST(EtlPostgres, SampleAgreesWithTheInProcessBuilder) {
-  SPARKIFY_REQUIRE_POSTGRES();
-  SPARKIFY_REQUIRE_SAMPLE(sample);
-  TestDatabase db;
-  TempDir work;
-  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
-  io::LocalFileSystem fs;
-  transform::StarBuilder builder;
-  extract_songs(fs, fs.list(sample + "/song_data", source_suffixes()), 2,
-                [&](FileBatch<model::SongRecord>& batch) { builder.add_songs(batch.records); });
-  builder.finish_songs();
-  extract_events(fs, fs.list(sample + "/log_data", source_suffixes()), 2,
-                 [&](FileBatch<model::EventRecord>& batch) { builder.add_events(batch.records); });
-  builder.finish();
-  EXPECT_EQ(first_difference(builder.to_star_schema(), read_star_from_postgres(db.uri())), "");
-}
-
-TEST(EtlPostgres, LoadingTwiceGivesTheSameTables) {
-  SPARKIFY_REQUIRE_POSTGRES();
-  SPARKIFY_REQUIRE_SAMPLE(sample);
-  TestDatabase db;
-  TempDir work;
-  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
-  auto first = read_star_from_postgres(db.uri());
-  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
-  EXPECT_EQ(first_difference(first, read_star_from_postgres(db.uri())), "");
-}
-
-TEST(EtlPostgres, RejectsOverMaxErrorsCommitNothingAndAreKept) {
-  SPARKIFY_REQUIRE_POSTGRES();
-  SPARKIFY_REQUIRE_SAMPLE(sample);
-  TestDatabase db;
-  TempDir work;
-  run_into(db.uri(), sample + "/song_data", sample + "/log_data", 0, work / "rejects.ndjson");
-  auto good = read_star_from_postgres(db.uri());
-
-  // The same logs plus one file with a bad line between good ones.
-  std::filesystem::copy(sample + "/log_data", work / "log_data", std::filesystem::copy_options::recursive);
-  std::string bad_file = work / "log_data/2018/11/2018-11-31-events.json";
-  testing::write_text(bad_file,
-                      "{\"userId\":\"900\",\"page\":\"NextSong\",\"sessionId\":1,\"itemInSession\":0,\"ts\":1}\n"
-                      "{\"userId\":\"901\",\"page\":\"NextSong\",\"ts\":\"yesterday\"}\n");
-  std::string rejects = work / "rejects.ndjson";
-  try {
-    run_into(db.uri(), sample + "/song_data", work / "log_data", 0, rejects);
-    FAIL() << "a reject over --max-errors 0 did not fail the run";
-  } catch (const JobError& error) {
-    std::string message = error.what();
-    EXPECT_NE(message.find(bad_file + ":2: ts: expected an integer, found a string"), std::string::npos) << message;
-    EXPECT_NE(message.find("nothing was committed"), std::string::npos) << message;
-  }
-  EXPECT_EQ(first_difference(good, read_star_from_postgres(db.uri())), "") << "the previous tables are untouched";
-  std::string kept = testing::read_text(rejects);
-  EXPECT_NE(kept.find("\"line\":2,\"field\":\"ts\""), std::string::npos) << kept;
-  EXPECT_NE(kept.find("yesterday"), std::string::npos) << "the raw record is kept";
-
-  // Within --max-errors the run commits the good records.
-  RunSummary summary = run_into(db.uri(), sample + "/song_data", work / "log_data", 1, rejects);
-  EXPECT_EQ(summary.rejects, 1u);
-  EXPECT_EQ(summary.targets[0].counts.songplays, 6821);
-  EXPECT_EQ(query_scalar(db.uri(), "SELECT COUNT(*) FROM users WHERE user_id = 900"), "1");
-}
+INSTANTIATE_TEST_SUITE_P(, EtlPostgresOnSample, ::testing::ValuesIn(testing::sample_data_sets()),
+                         testing::data_set_test_name);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(EtlPostgresOnSample);
 
 TEST(EtlPostgres, MissingSourceFolderNamesIt) {
   SPARKIFY_REQUIRE_POSTGRES();

@@ -2,7 +2,8 @@
 // scripts/start-s3.sh): the same warehouse rows and the same lake as the job
 // on local paths, through faults injected by tests/tools/fault_proxy.mjs,
 // and failures that exit 1, name the bucket and key, and commit nothing.
-// Each test works in a bucket of its own.
+// Each test works in a bucket of its own, on the project's fixtures and,
+// where it exists, on the real sample (support/data_sets.h).
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -17,6 +18,7 @@
 #include "lake/lake_folder.h"
 #include "pipeline/etl.h"
 #include "pipeline/lake_sink.h"
+#include "support/data_sets.h"
 #include "support/duckdb_reader.h"
 #include "support/star_compare.h"
 #include "support/test_database.h"
@@ -26,6 +28,7 @@ namespace sparkify::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using sparkify::testing::DataSet;
 using sparkify::testing::FaultProxy;
 using sparkify::testing::first_difference;
 using sparkify::testing::read_star_from_lake;
@@ -37,8 +40,8 @@ using sparkify::testing::TestDatabase;
 constexpr char kKeyId[] = "S3RVER";
 constexpr char kSecret[] = "etl-s3-test-secret";
 constexpr char kStagingMarker[] = ".sparkify-staging-";
-// Where the sample goes in each test's bucket.
-constexpr char kPrefix[] = "sample";
+// Where the extract goes in each test's bucket.
+constexpr char kPrefix[] = "extract";
 
 // Files (or objects) below a root: relative path -> content.
 using Tree = std::map<std::string, std::string>;
@@ -87,16 +90,19 @@ struct CliRun {
   double seconds = 0;
 };
 
+// What every test of this file shares; data_set() names the extract a
+// test loads.
 class EtlS3Test : public ::testing::Test {
  protected:
+  virtual const DataSet& data_set() const = 0;
+
   void SetUp() override {
     std::string why;
     auto endpoint = sparkify::testing::s3_test_endpoint(why);
     if (!endpoint) GTEST_SKIP() << why;
-    SPARKIFY_REQUIRE_SAMPLE(sample);
     SPARKIFY_REQUIRE_POSTGRES();
     endpoint_ = *endpoint;
-    sample_ = sample;
+    data_ = data_set();
     bucket_ = sparkify::testing::unique_bucket("sparkify-etl-" + std::to_string(::getpid()));
     direct_ = std::make_unique<io::S3FileSystem>(direct_options());
     direct_->create_bucket(bucket_);
@@ -129,11 +135,11 @@ class EtlS3Test : public ::testing::Test {
   std::string log_uri() const { return uri(std::string(kPrefix) + "/log_data"); }
   std::string lake_uri() const { return uri(std::string(kPrefix) + "/lake"); }
 
-  // Copies the sample's song_data/ and log_data/ below s3://bucket/sample/.
-  void upload_sample() {
-    for (const auto& entry : fs::recursive_directory_iterator(sample_)) {
+  // Copies the extract's song_data/ and log_data/ below s3://bucket/extract/.
+  void upload_data() {
+    for (const auto& entry : fs::recursive_directory_iterator(data_.dir)) {
       if (!entry.is_regular_file()) continue;
-      std::string relative = fs::relative(entry.path(), sample_).string();
+      std::string relative = fs::relative(entry.path(), data_.dir).string();
       direct_->write_file(uri(std::string(kPrefix) + "/" + relative), testing::read_text(entry.path()));
     }
   }
@@ -157,7 +163,7 @@ class EtlS3Test : public ::testing::Test {
     return keys;
   }
 
-  // The objects below `prefix` ("sample/lake"), by key relative to it.
+  // The objects below `prefix` ("extract/lake"), by key relative to it.
   Tree s3_tree(const std::string& prefix) const {
     Tree tree;
     for (const auto& key : all_keys(prefix + "/")) {
@@ -207,13 +213,13 @@ class EtlS3Test : public ::testing::Test {
     return run_etl(settings, file_systems, sinks, log);
   }
 
-  // The sample from S3 into `target` and the S3 lake, through `endpoint`.
+  // The extract from S3 into `target` and the S3 lake, through `endpoint`.
   RunSummary run_from_s3(const std::string& target, const std::string& endpoint) const {
     return run(settings(song_uri(), log_uri(), target, lake_uri(), endpoint));
   }
 
-  // The sample loaded from local paths into a warehouse and a local lake,
-  // once per process: what every S3 run must give. The lake writer is
+  // The extract loaded from local paths into a warehouse and a local lake,
+  // once per process and extract: what every S3 run must give. The lake writer is
   // deterministic, so an S3 lake must equal this one byte for byte.
   struct Reference {
     TempDir dir;
@@ -222,16 +228,17 @@ class EtlS3Test : public ::testing::Test {
     Tree lake_files;
   };
   const Reference& reference() const {
-    static const std::unique_ptr<Reference> made = [this] {
-      auto reference = std::make_unique<Reference>();
+    static std::map<std::string, std::unique_ptr<Reference>> made;
+    std::unique_ptr<Reference>& reference = made[data_.name];
+    if (!reference) {
+      reference = std::make_unique<Reference>();
       reference->lake = reference->dir / "lake";
       TestDatabase db;
-      run(settings(sample_ + "/song_data", sample_ + "/log_data", db.uri(), reference->lake, endpoint_));
+      run(settings(data_.song_data(), data_.log_data(), db.uri(), reference->lake, endpoint_));
       reference->warehouse = read_star_from_postgres(db.uri());
       reference->lake_files = local_tree(reference->lake);
-      return reference;
-    }();
-    return *made;
+    }
+    return *reference;
   }
 
   // The CLI, with S3 credentials in the environment unless told otherwise;
@@ -260,7 +267,7 @@ class EtlS3Test : public ::testing::Test {
            " --rejects " + shell_quote(work_ / "rejects.ndjson");
   }
 
-  // A load of the whole sample from S3 into a warehouse and the S3 lake,
+  // A load of the whole extract from S3 into a warehouse and the S3 lake,
   // as a failing run finds them; and a third of the events below
   // fewer_log_uri(), for that run, so that anything it committed would show.
   struct Previous {
@@ -269,14 +276,14 @@ class EtlS3Test : public ::testing::Test {
     Tree lake;
   };
   Previous load_previous() {
-    upload_sample();
+    upload_data();
     Previous previous;
     run_from_s3(previous.db.uri(), endpoint_);
     previous.warehouse = read_star_from_postgres(previous.db.uri());
     previous.lake = s3_tree(std::string(kPrefix) + "/lake");
     EXPECT_FALSE(previous.lake.empty());
     std::vector<fs::path> log_files;
-    for (const auto& entry : fs::recursive_directory_iterator(sample_ + "/log_data")) {
+    for (const auto& entry : fs::recursive_directory_iterator(data_.log_data())) {
       if (entry.is_regular_file()) log_files.push_back(entry.path());
     }
     std::sort(log_files.begin(), log_files.end());
@@ -290,25 +297,31 @@ class EtlS3Test : public ::testing::Test {
 
   TempDir work_;
   std::string endpoint_;
-  std::string sample_;
+  DataSet data_;
   std::string bucket_;
   std::unique_ptr<io::S3FileSystem> direct_;
 };
 
-TEST_F(EtlS3Test, SampleFromS3GivesTheSameWarehouseAndLakeAsFromLocalPaths) {
+// The tests that take one extract: each runs on every data set.
+class EtlS3OnData : public EtlS3Test, public ::testing::WithParamInterface<DataSet> {
+ protected:
+  const DataSet& data_set() const override { return GetParam(); }
+};
+
+TEST_P(EtlS3OnData, FromS3GivesTheSameWarehouseAndLakeAsFromLocalPaths) {
   SPARKIFY_REQUIRE_DUCKDB();
-  upload_sample();
+  upload_data();
   TestDatabase s3_db;
   RunSummary summary = run_from_s3(s3_db.uri(), endpoint_);
-  EXPECT_EQ(summary.song_files, 71u);
-  EXPECT_EQ(summary.event_files, 30u);
+  EXPECT_EQ(summary.song_files, data_.song_files);
+  EXPECT_EQ(summary.event_files, data_.event_files);
   ASSERT_EQ(summary.targets.size(), 2u);
   for (const auto& target : summary.targets) {
-    EXPECT_EQ(target.counts.songplays, 6820) << target.name;
-    EXPECT_EQ(target.counts.users, 97) << target.name;
-    EXPECT_EQ(target.counts.songs, 71) << target.name;
-    EXPECT_EQ(target.counts.artists, 69) << target.name;
-    EXPECT_EQ(target.counts.time, 6813) << target.name;
+    EXPECT_EQ(target.counts.songplays, data_.counts.songplays) << target.name;
+    EXPECT_EQ(target.counts.users, data_.counts.users) << target.name;
+    EXPECT_EQ(target.counts.songs, data_.counts.songs) << target.name;
+    EXPECT_EQ(target.counts.artists, data_.counts.artists) << target.name;
+    EXPECT_EQ(target.counts.time, data_.counts.time) << target.name;
   }
 
   // The same from local paths, into another database and a local lake.
@@ -324,8 +337,8 @@ TEST_F(EtlS3Test, SampleFromS3GivesTheSameWarehouseAndLakeAsFromLocalPaths) {
   EXPECT_EQ(first_difference(local.warehouse, read_s3_lake(work_ / "s3-lake")), "");
 }
 
-TEST_F(EtlS3Test, ConfigFileS3SectionNamesTheSourcesAndTheKeys) {
-  upload_sample();
+TEST_P(EtlS3OnData, ConfigFileS3SectionNamesTheSourcesAndTheKeys) {
+  upload_data();
   TestDatabase db;
   // As the classic dwh.cfg has it: quoted URIs, and keys this tool ignores.
   std::string config = work_ / "dwh.cfg";
@@ -342,7 +355,7 @@ TEST_F(EtlS3Test, ConfigFileS3SectionNamesTheSourcesAndTheKeys) {
   EXPECT_EQ(first_difference(reference().warehouse, read_star_from_postgres(db.uri())), "");
 }
 
-TEST_F(EtlS3Test, MissingBucketExitsOneAndNamesIt) {
+TEST_P(EtlS3OnData, MissingBucketExitsOneAndNamesIt) {
   std::string missing = sparkify::testing::unique_bucket("sparkify-missing");
   std::string lake = work_ / "lake";
   CliRun sources = run_cli("etl --song-data s3://" + missing + "/song_data --log-data s3://" + missing +
@@ -354,7 +367,7 @@ TEST_F(EtlS3Test, MissingBucketExitsOneAndNamesIt) {
 
   // The sources are there, the lake's bucket is not: the warehouse, loaded
   // and transformed by then, must not be committed either.
-  upload_sample();
+  upload_data();
   TestDatabase db;
   std::string missing_lake = "s3://" + missing + "/lake";
   CliRun lake_run = run_cli(cli_etl_args(db.uri(), missing_lake, endpoint_));
@@ -366,8 +379,8 @@ TEST_F(EtlS3Test, MissingBucketExitsOneAndNamesIt) {
       << "the warehouse was not committed";
 }
 
-TEST_F(EtlS3Test, AccessDeniedFailsAtOnceNamingBucketAndKey) {
-  upload_sample();
+TEST_P(EtlS3OnData, AccessDeniedFailsAtOnceNamingBucketAndKey) {
+  upload_data();
   TestDatabase db;
   std::string denied_key = std::string(kPrefix) + "/log_data/2018/11/2018-11-15-events.json";
   {
@@ -407,7 +420,11 @@ struct Fault {
 // For test names and messages (rather than the struct's bytes).
 void PrintTo(const Fault& fault, std::ostream* out) { *out << fault.name; }
 
-class EtlS3FaultTest : public EtlS3Test, public ::testing::WithParamInterface<Fault> {};
+class EtlS3FaultTest : public EtlS3Test, public ::testing::WithParamInterface<std::tuple<DataSet, Fault>> {
+ protected:
+  const DataSet& data_set() const override { return std::get<0>(GetParam()); }
+  const Fault& fault() const { return std::get<1>(GetParam()); }
+};
 
 // The default retry policy (three attempts, the first retry within a
 // second, the second within two) cannot be changed through Settings, so the
@@ -415,12 +432,12 @@ class EtlS3FaultTest : public EtlS3Test, public ::testing::WithParamInterface<Fa
 // count all requests: listings, the GETs of the sources, the PUTs of the
 // staged lake, and the commit's HEADs, copies, deletes and markers.
 TEST_P(EtlS3FaultTest, RunThroughFaultsLoadsTheSameRows) {
-  upload_sample();
+  upload_data();
   const Reference& expected = reference();
-  FaultProxy proxy(endpoint_, GetParam().flags);
+  FaultProxy proxy(endpoint_, fault().flags);
   TestDatabase db;
   run_from_s3(db.uri(), proxy.endpoint());
-  EXPECT_GT(proxy.stat(GetParam().counter), 0) << "the fault happened: " << proxy.stats();
+  EXPECT_GT(proxy.stat(fault().counter), 0) << "the fault happened: " << proxy.stats();
   EXPECT_EQ(first_difference(expected.warehouse, read_star_from_postgres(db.uri())), "");
   Tree s3_lake = s3_tree(std::string(kPrefix) + "/lake");
   EXPECT_EQ(names_of(expected.lake_files), names_of(s3_lake));
@@ -430,16 +447,20 @@ TEST_P(EtlS3FaultTest, RunThroughFaultsLoadsTheSameRows) {
 
 INSTANTIATE_TEST_SUITE_P(
     Faults, EtlS3FaultTest,
-    ::testing::Values(Fault{"Status503", {"--fail-every", "50", "--fail-status", "503"}, "failed"},
-                      // The lake's objects alone: staged PUTs, copies, markers.
-                      Fault{"Status500", {"--fail-every", "40", "--fail-status", "500", "--fail-match", "/lake/"},
-                            "failed"},
-                      Fault{"Delay", {"--delay-every", "10", "--delay-ms", "100"}, "delayed"},
-                      // GETs with a body: the sources, and the listings.
-                      Fault{"DroppedBody", {"--drop-every", "10"}, "dropped"}),
-    [](const ::testing::TestParamInfo<Fault>& info) { return std::string(info.param.name); });
+    ::testing::Combine(
+        ::testing::ValuesIn(sparkify::testing::data_sets()),
+        ::testing::Values(Fault{"Status503", {"--fail-every", "50", "--fail-status", "503"}, "failed"},
+                          // The lake's objects alone: staged PUTs, copies, markers.
+                          Fault{"Status500", {"--fail-every", "40", "--fail-status", "500", "--fail-match", "/lake/"},
+                                "failed"},
+                          Fault{"Delay", {"--delay-every", "10", "--delay-ms", "100"}, "delayed"},
+                          // GETs with a body: the sources, and the listings.
+                          Fault{"DroppedBody", {"--drop-every", "10"}, "dropped"})),
+    [](const ::testing::TestParamInfo<std::tuple<DataSet, Fault>>& info) {
+      return std::string(std::get<1>(info.param).name) + "On" + std::get<0>(info.param).name;
+    });
 
-TEST_F(EtlS3Test, RetriesExhaustedWhileStagingExitOneAndCommitNothing) {
+TEST_P(EtlS3OnData, RetriesExhaustedWhileStagingExitOneAndCommitNothing) {
   Previous previous = load_previous();
   // One staged lake object never goes through (with --fail-every 1 the
   // proxy fails the same request every time): the warehouse is loaded and
@@ -466,7 +487,7 @@ TEST_F(EtlS3Test, RetriesExhaustedWhileStagingExitOneAndCommitNothing) {
 // run exits 3 naming what was committed; no _SUCCESS marker vouches for a
 // table whose objects are a mix of two runs; and the next run completes
 // the commit from the lake's journal before anything else.
-TEST_F(EtlS3Test, RetriesExhaustedInTheLakeCommitAreCompletedByTheNextRun) {
+TEST_P(EtlS3OnData, RetriesExhaustedInTheLakeCommitAreCompletedByTheNextRun) {
   Previous previous = load_previous();
   {
     // The copies into songs/ (not the staged PUTs) fail every time.
@@ -502,6 +523,9 @@ TEST_F(EtlS3Test, RetriesExhaustedInTheLakeCommitAreCompletedByTheNextRun) {
   EXPECT_EQ(after.count("_sparkify_commit"), 0u);
   EXPECT_EQ(staging_keys(), std::vector<std::string>{}) << "the staged objects are removed";
 }
+
+INSTANTIATE_TEST_SUITE_P(, EtlS3OnData, ::testing::ValuesIn(sparkify::testing::data_sets()),
+                         sparkify::testing::data_set_test_name);
 
 }  // namespace
 }  // namespace sparkify::pipeline
