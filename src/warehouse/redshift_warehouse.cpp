@@ -162,15 +162,8 @@ model::Rejects RedshiftWarehouse::stage_from_sources(const SourceListing& source
   };
   for (const Source& source : {Source{"staging_songs", sources.song_data, sources.songs},
                                Source{"staging_events", sources.log_data, sources.events}}) {
-    if (!connection_->rehearsal() && source.files.empty()) continue;
     bool events = std::string(source.table) == "staging_events";
     redshift_sql::CopyOptions options = common;
-    options.gzip = all_gzip(source.files, source.root);
-    std::string from = copy_prefix(source.root, source.files);
-    if (manifests) {
-      from = io::join_path(run_folder(), std::string(source.table) + "-sources.manifest");
-      write_staging_file(from, manifest_of(source.files));
-    }
     if (events) {
       std::string paths = options_.log_jsonpath;
       if (paths.empty()) {
@@ -183,10 +176,29 @@ model::Rejects RedshiftWarehouse::stage_from_sources(const SourceListing& source
       // Song files' keys are the column names already.
       options.format = "JSON 'auto ignorecase'";
     }
-    model::Rejects found =
-        copy(redshift_sql::copy_from_s3(source.table, from, options), events ? "COPY staging_events" : "COPY staging_songs");
-    rejects.insert(rejects.end(), found.begin(), found.end());
-    if (!failed_copy_.empty()) break;
+    // One COPY per kind of file: GZIP applies to every file a COPY reads.
+    // A manifest can split them; a prefix cannot (all_gzip() refuses a mix).
+    std::vector<std::pair<bool, std::vector<io::FileEntry>>> groups;
+    if (manifests) {
+      std::vector<io::FileEntry> plain, gzip;
+      for (const auto& file : source.files) (ends_with(file.path, ".gz") ? gzip : plain).push_back(file);
+      if (!plain.empty() || connection_->rehearsal()) groups.push_back({false, std::move(plain)});
+      if (!gzip.empty()) groups.push_back({true, std::move(gzip)});
+    } else if (!source.files.empty() || connection_->rehearsal()) {
+      groups.push_back({all_gzip(source.files, source.root), source.files});
+    }
+    for (auto& [gzip, files] : groups) {
+      options.gzip = gzip;
+      std::string from = copy_prefix(source.root, files);
+      if (manifests) {
+        from = io::join_path(run_folder(), std::string(source.table) + (gzip ? "-gzip" : "") + "-sources.manifest");
+        write_staging_file(from, manifest_of(files));
+      }
+      model::Rejects found = copy(redshift_sql::copy_from_s3(source.table, from, options),
+                                  events ? "COPY staging_events" : "COPY staging_songs");
+      rejects.insert(rejects.end(), found.begin(), found.end());
+      if (!failed_copy_.empty()) return rejects;
+    }
   }
   return rejects;
 }

@@ -17,6 +17,7 @@
 #include "io/s3/s3_test_support.h"
 #include "model/error.h"
 #include "pipeline/etl.h"
+#include "support/data_sets.h"
 #include "support/duckdb_reader.h"
 #include "support/node_tool.h"
 #include "support/star_compare.h"
@@ -194,15 +195,22 @@ TEST_F(EtlRedshiftTest, DirectStagingFromS3GivesThePostgresTables) {
   EXPECT_TRUE(keys_below("staging").empty());
 }
 
-TEST_F(EtlRedshiftTest, TheSampleGivesThePostgresTablesBothWays) {
-  SPARKIFY_REQUIRE_SAMPLE(sample);
-  model::StarSchema expected = postgres_star(sample + "/song_data", sample + "/log_data");
-  run(redshift_settings(sample + "/song_data", sample + "/log_data", config::StageVia::kCompacted));
+// The project's fixtures (every edge case of the contract, a gzip event file
+// among plain ones), and the sample where it exists.
+class EtlRedshiftOnData : public EtlRedshiftTest, public ::testing::WithParamInterface<testing::DataSet> {};
+
+TEST_P(EtlRedshiftOnData, GivesThePostgresTablesByEitherStaging) {
+  const testing::DataSet& data = GetParam();
+  model::StarSchema expected = postgres_star(data.song_data(), data.log_data());
+  run(redshift_settings(data.song_data(), data.log_data(), config::StageVia::kCompacted));
   EXPECT_EQ(first_difference(expected, cluster_star()), "");
-  upload(sample, "sample");
-  run(redshift_settings(uri("sample/song_data"), uri("sample/log_data"), config::StageVia::kDirect));
+  upload(data.dir, "data");
+  run(redshift_settings(uri("data/song_data"), uri("data/log_data"), config::StageVia::kDirect));
   EXPECT_EQ(first_difference(expected, cluster_star()), "");
+  EXPECT_EQ(static_cast<int64_t>(expected.songplays.size()), data.counts.songplays);
 }
+
+INSTANTIATE_TEST_SUITE_P(, EtlRedshiftOnData, ::testing::ValuesIn(testing::data_sets()), testing::data_set_test_name);
 
 // An event file whose third line has a session id the cluster cannot load.
 std::string bad_event_file() {

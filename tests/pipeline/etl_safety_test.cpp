@@ -191,5 +191,25 @@ TEST_F(EtlSafetyTest, AFolderLoopFailsNamingThePath) {
   EXPECT_EQ(outcome.output.find("unexpected error"), std::string::npos) << outcome.output;
 }
 
+// A dry run prints what a real run would send and write, and touches
+// nothing: no server (a port where nothing listens), no lake, no rejects.
+TEST_F(EtlSafetyTest, ADryRunPrintsEveryStatementAndConnectsToNothing) {
+  std::string lake = work_ / "lake";
+  Outcome outcome = run_cli(etl(lake, " --target 'postgresql://etl:Sup3rS3cret@127.0.0.1:1/sparkify' --dry-run"));
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  for (const char* statement : {"BEGIN;", "CREATE TABLE IF NOT EXISTS songplays", "TRUNCATE staging_events",
+                                "COPY staging_songs", "FROM STDIN", "INSERT INTO songplays", "INSERT INTO sparkify_loads",
+                                "COMMIT;"}) {
+    EXPECT_NE(outcome.output.find(statement), std::string::npos) << statement << "\n" << outcome.output;
+  }
+  EXPECT_NE(outcome.output.find(lake + "/songplays/ partitioned by year month"), std::string::npos) << outcome.output;
+  EXPECT_EQ(outcome.output.find("Sup3rS3cret"), std::string::npos) << outcome.output;
+  EXPECT_FALSE(fs::exists(lake));
+  EXPECT_FALSE(fs::exists(work_ / "rejects.ndjson"));
+
+  // Its checks still come first: a lake around the input is refused.
+  EXPECT_EQ(run_cli(etl(data_, " --dry-run")).status, 2);
+}
+
 }  // namespace
 }  // namespace sparkify::pipeline
