@@ -13,6 +13,7 @@ namespace sparkify::cli {
 
 using Action = std::function<int()>;
 
+void add_check_command(CLI::App& app, Action& run);
 void add_create_tables_command(CLI::App& app, Action& run);
 void add_etl_command(CLI::App& app, Action& run);
 void add_generate_command(CLI::App& app, Action& run);

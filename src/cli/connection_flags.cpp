@@ -31,4 +31,20 @@ void add_warehouse_flags(CLI::App& command, config::Flags& flags) {
       "no limit of ours, the server's setting stays; a long COPY is normal)");
 }
 
+void add_s3_flags(CLI::App& command, config::Flags& flags) {
+  command.add_option_function<std::string>(
+      "--region", [&flags](const std::string& v) { flags.aws_region = v; },
+      "AWS region of the buckets (else AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)");
+  command.add_option_function<std::string>(
+      "--s3-endpoint", [&flags](const std::string& v) { flags.s3_endpoint = v; },
+      "an S3-compatible server, e.g. http://127.0.0.1:4568 (else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; "
+      "path-style addressing)");
+  command.add_option_function<std::string>(
+      "--profile", [&flags](const std::string& v) { flags.aws_profile = v; },
+      "profile of ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, default)");
+  command.add_flag_function(
+      "--no-sign-request", [&flags](int64_t count) { flags.no_sign_request = count > 0; },
+      "read public buckets anonymously (no credentials)");
+}
+
 }  // namespace sparkify::cli

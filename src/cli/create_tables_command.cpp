@@ -4,7 +4,7 @@
 #include "cli/connection_flags.h"
 #include "config/settings.h"
 #include "model/catalog.h"
-#include "warehouse/open_warehouse.h"
+#include "pipeline/open_target.h"
 
 namespace sparkify::cli {
 
@@ -14,13 +14,7 @@ void add_create_tables_command(CLI::App& app, Action& run) {
   add_warehouse_flags(*command, *flags);
   command->callback([&run, flags] {
     run = [flags] {
-      config::WarehouseTarget target = config::resolve_target(*flags);
-      config::Timeouts timeouts = config::resolve_timeouts(*flags);
-      warehouse::WarehouseSpec spec;
-      spec.kind = target.kind;
-      spec.conninfo = target.conninfo;
-      spec.connect = {timeouts.connect_s, timeouts.statement_s};
-      auto warehouse = warehouse::open_warehouse(spec);
+      auto warehouse = pipeline::open_target_warehouse(*flags);
       warehouse->create_tables();
       std::string tables;
       for (const auto& name : model::staging_table_names()) tables += name + ", ";

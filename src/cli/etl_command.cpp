@@ -35,19 +35,7 @@ void add_etl_command(CLI::App& app, Action& run) {
   command->add_option_function<std::string>(
       "--compression", [flags](const std::string& v) { flags->compression = v; },
       "Parquet compression: snappy (default), zstd or none");
-  command->add_option_function<std::string>(
-      "--region", [flags](const std::string& v) { flags->aws_region = v; },
-      "AWS region of the buckets (else AWS_REGION, AWS_DEFAULT_REGION, the profile's, us-east-1)");
-  command->add_option_function<std::string>(
-      "--s3-endpoint", [flags](const std::string& v) { flags->s3_endpoint = v; },
-      "an S3-compatible server, e.g. http://127.0.0.1:4568 (else AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL; "
-      "path-style addressing)");
-  command->add_option_function<std::string>(
-      "--profile", [flags](const std::string& v) { flags->aws_profile = v; },
-      "profile of ~/.aws/credentials and ~/.aws/config (else AWS_PROFILE, default)");
-  command->add_flag_function(
-      "--no-sign-request", [flags](int64_t count) { flags->no_sign_request = count > 0; },
-      "read public buckets anonymously (no credentials)");
+  add_s3_flags(*command, *flags);
   command->add_option_function<int>(
       "--s3-connections", [flags](int v) { flags->s3_connections = v; },
       "S3 requests in flight at once, each on its own kept-alive connection (default 64: many small files)");
@@ -70,6 +58,13 @@ void add_etl_command(CLI::App& app, Action& run) {
       "--log-jsonpath", [flags](const std::string& v) { flags->log_jsonpath = v; },
       "Redshift, direct staging: s3:// jsonpaths file mapping event keys onto staging_events' columns "
       "(else [S3] LOG_JSONPATH; else the tool writes one under --staging)");
+  command->add_flag_function(
+      "--check", [flags](int64_t count) { flags->check = count > 0; },
+      "run the contract's checks (and --checks) on the new tables before committing them, in the warehouse's "
+      "transaction and on the lake's staged rows; a failed check commits nothing (exit 1)");
+  command->add_option_function<std::string>(
+      "--checks", [flags](const std::string& v) { flags->checks_path = v; },
+      "a JSON file of the user's checks, run with the contract's (implies --check; see sparkify check --help)");
   command->add_flag_function(
       "--dry-run", [flags](int64_t count) { flags->dry_run = count > 0; },
       "print every statement the run would send to the warehouse and what it would write, secrets left out, "

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "sparkify-etl 0.1.0");
   sparkify::cli::Action run;
+  sparkify::cli::add_check_command(app, run);
   sparkify::cli::add_create_tables_command(app, run);
   sparkify::cli::add_etl_command(app, run);
   sparkify::cli::add_generate_command(app, run);

@@ -323,6 +323,8 @@ Settings resolve_etl_settings(const Flags& flags) {
     settings.warehouse_kind = warehouse->kind;
   }
   settings.dry_run = flags.dry_run;
+  settings.checks_path = flags.checks_path;
+  settings.check = flags.check || flags.checks_path.has_value();
   settings.lake = flags.lake;
   if (!settings.target && !settings.lake) settings.lake = "lake";  // the embedded default
   settings.max_errors = flags.max_errors.value_or(0);

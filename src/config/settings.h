@@ -41,6 +41,9 @@ struct Flags {
   std::optional<std::string> stage_via;     // --stage-via compacted|direct
   std::optional<std::string> log_jsonpath;  // --log-jsonpath s3://…
   bool dry_run = false;                     // --dry-run
+  // Quality checks
+  bool check = false;                        // --check: check before committing
+  std::optional<std::string> checks_path;    // --checks FILE: the user's checks too
 };
 
 // How long the warehouse connection may wait. A value the connection string
@@ -96,6 +99,8 @@ struct Settings {
   model::WarehouseKind warehouse_kind = model::WarehouseKind::kPostgres;
   RedshiftSettings redshift;          // when warehouse_kind is kRedshift
   bool dry_run = false;               // print what would be sent, connect to nothing
+  bool check = false;                 // run the checks on the new tables before committing
+  std::optional<std::string> checks_path;  // the user's checks file (implies check)
   std::optional<std::string> lake;    // a lake folder or s3:// prefix, or none
   int64_t max_errors = 0;
   std::string rejects_path = "rejects.ndjson";

@@ -11,6 +11,7 @@
 #include "pipeline/lake_sink.h"
 #include "pipeline/rejects_file.h"
 #include "pipeline/unload_lake_sink.h"
+#include "quality/checks_file.h"
 #include "pipeline/warehouse_sink.h"
 #include "warehouse/open_warehouse.h"
 
@@ -77,6 +78,22 @@ warehouse::WarehouseSpec warehouse_spec(const config::Settings& settings, FileSy
 
 }  // namespace
 
+void check_before_commit(const std::vector<quality::Check>& checks, std::vector<std::unique_ptr<Sink>>& sinks,
+                         RunSummary& summary, std::ostream& log) {
+  PhaseTimer timer(summary, "check");
+  std::string failed;
+  for (size_t idx = 0; idx < sinks.size(); ++idx) {
+    auto& target = summary.targets[idx];
+    target.checks = sinks[idx]->check(checks);
+    if (target.checks.empty()) continue;
+    log << "checks   " << target.name << "\n" << quality::format_results(target.checks);
+    for (const auto& result : target.checks) {
+      if (!result.passed) failed += (failed.empty() ? "" : "; ") + target.name + ": " + result.name;
+    }
+  }
+  if (!failed.empty()) throw JobError("checks failed before the commit, so nothing was committed: " + failed);
+}
+
 std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems,
                                               std::ostream* rehearsal) {
   std::vector<std::unique_ptr<Sink>> sinks;
@@ -119,12 +136,13 @@ void rehearse_etl(const config::Settings& settings, std::vector<std::unique_ptr<
 void run_etl(const config::Settings& settings, FileSystems& file_systems, std::vector<std::unique_ptr<Sink>>& sinks,
              std::ostream& log, RunSummary& summary) {
   check_run_paths(settings);
+  std::vector<quality::Check> checks = settings.check ? quality::checks_to_run(settings.checks_path) : std::vector<quality::Check>{};
   file_systems.for_path(settings.song_data);  // resolves S3's options before any work
   file_systems.for_path(settings.log_data);
   if (!file_systems.describe_s3().empty()) log << "s3       " << file_systems.describe_s3() << "\n";
   Sink* decider = deciding_sink(sinks);
   LoadTicket ticket{lake::new_load_id(), decider ? decider->commit_identity() : ""};
-  for (const auto& sink : sinks) summary.targets.push_back({sink->name(), {}, false});
+  for (const auto& sink : sinks) summary.targets.push_back({sink->name(), {}, false, {}});
   try {
     begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}}, summary, log);
     SourceFiles files = list_sources(settings, file_systems, summary);
@@ -134,6 +152,11 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
     Intake intake = feed_sinks(settings, file_systems, files, sinks, summary);
     check_intake(settings, files, intake, summary);
     for (size_t idx = 0; idx < sinks.size(); ++idx) summary.targets[idx].counts = sinks[idx]->prepare(summary);
+    for (auto& sink : sinks) {
+      if (summary.match) break;
+      summary.match = sink->match_diagnostics();
+    }
+    if (settings.check) check_before_commit(checks, sinks, summary, log);
     for (auto& sink : sinks) sink->intend_commit(ticket);
   } catch (...) {
     abort_sinks(sinks);

@@ -39,6 +39,12 @@ RunSummary run_etl(const config::Settings& settings, FileSystems& file_systems,
 std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, FileSystems& file_systems,
                                               std::ostream* rehearsal = nullptr);
 
+// Runs `checks` on every prepared sink, records the results in `summary`'s
+// targets and prints them to `log`; throws JobError naming each failed
+// check (the caller aborts every sink: nothing is committed).
+void check_before_commit(const std::vector<quality::Check>& checks, std::vector<std::unique_ptr<Sink>>& sinks,
+                         RunSummary& summary, std::ostream& log);
+
 // A dry run (--dry-run): checks the paths as run_etl() does, then writes
 // to `out` every statement the run would send and what it would write,
 // with no secret, changing nothing and connecting to nothing.

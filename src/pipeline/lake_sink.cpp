@@ -7,6 +7,7 @@
 #include "lake/lake_folder.h"
 #include "lake/lake_transaction.h"
 #include "model/catalog.h"
+#include "quality/star_checks.h"
 #include "pipeline/lake_tables.h"
 #include "transform/star_builder.h"
 
@@ -17,6 +18,9 @@ struct LakeSink::State {
   std::unique_ptr<lake::LakeTransaction> transaction;
   // The songs and artists tables, written while the events stream in.
   std::future<void> song_tables;
+  // NextSong events with a user: no more plays than these (a check).
+  int64_t next_song_events = 0;
+  quality::MatchTally match;
 };
 
 LakeSink::LakeSink(std::shared_ptr<io::FileSystem> fs, LakeOptions options)
@@ -38,7 +42,10 @@ std::string LakeSink::recovery_note() const {
   return state_->transaction ? state_->transaction->recovery_note() : std::string();
 }
 
-void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) { state_->star.add_songs(songs); }
+void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) {
+  state_->match.add_songs(songs);
+  state_->star.add_songs(songs);
+}
 void LakeSink::end_songs() {
   state_->star.finish_songs();
   // songs and artists are final once the songs are in, and songs is the
@@ -55,7 +62,13 @@ void LakeSink::end_songs() {
     write_artists_table(star, fs, transaction.staged_table_dir("artists"), options_.parquet);
   });
 }
-void LakeSink::write_events(const std::vector<model::EventRecord>& events) { state_->star.add_events(events); }
+void LakeSink::write_events(const std::vector<model::EventRecord>& events) {
+  for (const auto& event : events) state_->next_song_events += event.page == "NextSong" && event.user_id ? 1 : 0;
+  state_->match.add_events(events);
+  state_->star.add_events(events);
+}
+
+std::optional<quality::MatchDiagnostics> LakeSink::match_diagnostics() { return state_->match.result(); }
 
 void LakeSink::end_events() {}
 
@@ -84,6 +97,12 @@ model::TableCounts LakeSink::prepare(RunSummary& summary) {
   }
   if (error) std::rethrow_exception(error);
   return star.counts();
+}
+
+std::vector<quality::CheckResult> LakeSink::check(const std::vector<quality::Check>& checks) {
+  // The rows just staged are the builder's: check them without reading the
+  // files back.
+  return quality::run_star_checks(checks, state_->star.to_star_schema(), state_->next_song_events);
 }
 
 void LakeSink::intend_commit(const LoadTicket& ticket) {

@@ -31,6 +31,8 @@ class LakeSink final : public Sink {
   void write_events(const std::vector<model::EventRecord>& events) override;
   void end_events() override;
   model::TableCounts prepare(RunSummary& summary) override;
+  std::vector<quality::CheckResult> check(const std::vector<quality::Check>& checks) override;
+  std::optional<quality::MatchDiagnostics> match_diagnostics() override;
   void intend_commit(const LoadTicket& ticket) override;
   void commit(const LoadTicket& ticket, RunSummary& summary) override;
   void abort() noexcept override;

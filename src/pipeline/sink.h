@@ -17,6 +17,7 @@
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@
 #include "io/file_system.h"
 #include "model/records.h"
 #include "model/reject.h"
+#include "quality/check.h"
+#include "quality/match_diagnostics.h"
 #include "model/star.h"
 #include "pipeline/summary.h"
 
@@ -85,6 +88,13 @@ class Sink {
   virtual void end_events() = 0;
   // Builds the star schema; times its phases into `summary`.
   virtual model::TableCounts prepare(RunSummary& summary) = 0;
+  // After prepare(), before any commit: runs `checks` on the tables this
+  // sink is about to publish (a warehouse inside its transaction, a lake on
+  // the rows it staged).
+  virtual std::vector<quality::CheckResult> check(const std::vector<quality::Check>& checks) = 0;
+  // After prepare(): why plays did or did not match a song; nullopt from a
+  // sink that does not know.
+  virtual std::optional<quality::MatchDiagnostics> match_diagnostics() { return std::nullopt; }
 
   // Whether this sink's commit decides the load; its identity (for a lake's
   // journal, never a secret) and its answer for an earlier load.

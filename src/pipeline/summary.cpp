@@ -33,6 +33,7 @@ std::string format_summary(const RunSummary& summary) {
     out += fmt::format("  songplays {:>12}   users {:>8}   songs {:>10}   artists {:>9}   time {:>10}\n",
                        counts.songplays, counts.users, counts.songs, counts.artists, counts.time);
   }
+  if (summary.match) out += quality::format_match(*summary.match);
   out += "time    ";
   for (const auto& phase : summary.phases) out += fmt::format(" {} {:.2f}s,", phase.name, phase.seconds);
   out += fmt::format(" total {:.2f}s\n", summary.total_seconds());
@@ -62,8 +63,14 @@ std::string summary_json(const RunSummary& summary) {
         idx ? "," : "", json_quote(summary.targets[idx].name), summary.targets[idx].committed ? "true" : "false",
         counts.staging_songs, counts.staging_events,
         counts.songplays, counts.users, counts.songs, counts.artists, counts.time);
+    if (!summary.targets[idx].checks.empty()) {
+      out.pop_back();
+      out += ",\"checks\":" + quality::results_json(summary.targets[idx].checks) + "}";
+    }
   }
-  out += fmt::format("],\"total_seconds\":{:.6f}}}\n", summary.total_seconds());
+  out += "]";
+  if (summary.match) out += ",\"match\":" + quality::match_json(*summary.match);
+  out += fmt::format(",\"total_seconds\":{:.6f}}}\n", summary.total_seconds());
   return out;
 }
 

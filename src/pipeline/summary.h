@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "model/star.h"
+#include "quality/check.h"
+#include "quality/match_diagnostics.h"
 
 namespace sparkify::pipeline {
 
@@ -21,6 +23,7 @@ struct RunSummary {
     std::string name;
     model::TableCounts counts;
     bool committed = false;
+    std::vector<quality::CheckResult> checks;  // --check: run on the new tables before the commit
   };
 
   uint64_t song_files = 0;
@@ -36,7 +39,8 @@ struct RunSummary {
   // part: see error); "running" until the run ends.
   std::string status = "running";
   std::string error;
-  std::vector<std::string> notes;  // e.g. an earlier run's commit completed first
+  std::vector<std::string> notes;
+  std::optional<quality::MatchDiagnostics> match;  // why plays did or did not match a song  // e.g. an earlier run's commit completed first
 
   void add_phase(std::string name, double seconds) { phases.push_back({std::move(name), seconds}); }
   double total_seconds() const;

@@ -39,6 +39,10 @@ model::TableCounts WarehouseSink::prepare(RunSummary& summary) {
   return warehouse_->transform();
 }
 
+std::vector<quality::CheckResult> WarehouseSink::check(const std::vector<quality::Check>& checks) {
+  return warehouse_->run_checks(checks);
+}
+
 std::string WarehouseSink::commit_identity() const { return warehouse_->describe(); }
 
 bool WarehouseSink::has_committed(const std::string& load_id) { return warehouse_->has_committed(load_id); }

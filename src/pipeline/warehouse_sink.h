@@ -25,6 +25,8 @@ class WarehouseSink final : public Sink {
   void write_events(const std::vector<model::EventRecord>& events) override;
   void end_events() override;
   model::TableCounts prepare(RunSummary& summary) override;
+  std::vector<quality::CheckResult> check(const std::vector<quality::Check>& checks) override;
+  std::optional<quality::MatchDiagnostics> match_diagnostics() override { return warehouse_->match_diagnostics(); }
   bool decides_commits() const override { return true; }
   std::string commit_identity() const override;
   bool has_committed(const std::string& load_id) override;

@@ -2,6 +2,8 @@
 
 #include "warehouse/copy_text.h"
 #include "warehouse/postgres_sql.h"
+#include "warehouse/match_sql.h"
+#include "warehouse/sql_checks.h"
 #include "warehouse/table_counts.h"
 #include "warehouse/transform_sql.h"
 
@@ -84,6 +86,16 @@ TableCounts PostgresWarehouse::transform() {
   connection_->run(sql::kInsertArtists, "transform artists");
   connection_->run(sql::kInsertTime, "transform time");
   return count_tables(*connection_);
+}
+
+std::vector<quality::CheckResult> PostgresWarehouse::run_checks(const std::vector<quality::Check>& checks) {
+  end_stage();
+  return run_sql_checks(*connection_, checks);
+}
+
+quality::MatchDiagnostics PostgresWarehouse::match_diagnostics() {
+  end_stage();
+  return run_match_diagnostics(*connection_);
 }
 
 void PostgresWarehouse::commit(const std::string& load_id) {

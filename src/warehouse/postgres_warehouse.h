@@ -28,6 +28,8 @@ class PostgresWarehouse final : public Warehouse {
   void stage_events(const std::vector<model::EventRecord>& events) override;
   void end_stage() override;
   TableCounts transform() override;
+  std::vector<quality::CheckResult> run_checks(const std::vector<quality::Check>& checks) override;
+  quality::MatchDiagnostics match_diagnostics() override;
   void commit(const std::string& load_id) override;
   bool has_committed(const std::string& load_id) override;
   void abort() noexcept override;

@@ -6,6 +6,8 @@
 #include "model/error.h"
 #include "warehouse/json_rows.h"
 #include "warehouse/redshift_sql.h"
+#include "warehouse/match_sql.h"
+#include "warehouse/sql_checks.h"
 #include "warehouse/table_counts.h"
 #include "warehouse/transform_sql.h"
 
@@ -287,6 +289,16 @@ void RedshiftWarehouse::unload(const std::string& table, const std::string& pref
   std::string folder = ends_with(prefix, "/") ? prefix : prefix + "/";
   connection_->run(redshift_sql::unload_parquet(redshift_sql::lake_select(table), folder, options_.iam_role, partition_by),
                    "UNLOAD the lake table");
+}
+
+std::vector<quality::CheckResult> RedshiftWarehouse::run_checks(const std::vector<quality::Check>& checks) {
+  end_stage();
+  return run_sql_checks(*connection_, checks);
+}
+
+quality::MatchDiagnostics RedshiftWarehouse::match_diagnostics() {
+  end_stage();
+  return run_match_diagnostics(*connection_);
 }
 
 void RedshiftWarehouse::commit(const std::string& load_id) {

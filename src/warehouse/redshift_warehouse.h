@@ -52,6 +52,8 @@ class RedshiftWarehouse final : public Warehouse {
   bool can_unload() const override { return true; }
   TableCounts star_counts() const override { return counts_; }
   void unload(const std::string& table, const std::string& prefix) override;
+  std::vector<quality::CheckResult> run_checks(const std::vector<quality::Check>& checks) override;
+  quality::MatchDiagnostics match_diagnostics() override;
   void commit(const std::string& load_id) override;
   bool has_committed(const std::string& load_id) override;
   void abort() noexcept override;

@@ -19,6 +19,8 @@
 #include "model/records.h"
 #include "model/reject.h"
 #include "model/star.h"
+#include "quality/check.h"
+#include "quality/match_diagnostics.h"
 
 namespace sparkify::warehouse {
 
@@ -72,6 +74,13 @@ class Warehouse {
   // The counts the last transform() returned.
   virtual TableCounts star_counts() const { return {}; }
   virtual void unload(const std::string& table, const std::string& prefix);
+
+  // Runs `checks` on the tables as this session sees them: inside an open
+  // load, its new tables before they are committed.
+  virtual std::vector<quality::CheckResult> run_checks(const std::vector<quality::Check>& checks) = 0;
+
+  // Why plays did or did not match a song, from the open load's staging.
+  virtual quality::MatchDiagnostics match_diagnostics() = 0;
 
   // Records `load_id` in the ledger of committed loads (sparkify_loads),
   // then commits: the row exists exactly when the load committed.

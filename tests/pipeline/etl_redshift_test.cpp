@@ -16,6 +16,7 @@
 #include "io/s3/s3_file_system.h"
 #include "io/s3/s3_test_support.h"
 #include "model/error.h"
+#include "quality/check.h"
 #include "pipeline/etl.h"
 #include "support/data_sets.h"
 #include "support/duckdb_reader.h"
@@ -202,11 +203,22 @@ class EtlRedshiftOnData : public EtlRedshiftTest, public ::testing::WithParamInt
 TEST_P(EtlRedshiftOnData, GivesThePostgresTablesByEitherStaging) {
   const testing::DataSet& data = GetParam();
   model::StarSchema expected = postgres_star(data.song_data(), data.log_data());
-  run(redshift_settings(data.song_data(), data.log_data(), config::StageVia::kCompacted));
+  RunSummary compacted = run(redshift_settings(data.song_data(), data.log_data(), config::StageVia::kCompacted));
   EXPECT_EQ(first_difference(expected, cluster_star()), "");
   upload(data.dir, "data");
-  run(redshift_settings(uri("data/song_data"), uri("data/log_data"), config::StageVia::kDirect));
+  RunSummary direct = run(redshift_settings(uri("data/song_data"), uri("data/log_data"), config::StageVia::kDirect));
   EXPECT_EQ(first_difference(expected, cluster_star()), "");
+  // The cluster explains the matches as the tool does in process.
+  TempDir local;
+  config::Settings lake;
+  lake.song_data = data.song_data();
+  lake.log_data = data.log_data();
+  lake.lake = local / "lake";
+  lake.rejects_path = local / "rejects.ndjson";
+  RunSummary in_process = run(lake);
+  ASSERT_TRUE(compacted.match && direct.match && in_process.match);
+  EXPECT_EQ(quality::match_json(*compacted.match), quality::match_json(*in_process.match));
+  EXPECT_EQ(quality::match_json(*direct.match), quality::match_json(*in_process.match));
   EXPECT_EQ(static_cast<int64_t>(expected.songplays.size()), data.counts.songplays);
 }
 
@@ -270,6 +282,29 @@ TEST_F(EtlRedshiftTest, AFailedTransformCommitsNothingAndRemovesTheParts) {
   before.songplays = cluster_star().songplays;  // the one row put there above
   EXPECT_EQ(first_difference(before, cluster_star()), "");
   EXPECT_EQ(query_scalar(cluster_->uri(), "SELECT COUNT(*) FROM songplays"), "1");
+  EXPECT_TRUE(keys_below("staging").empty());
+}
+
+TEST_F(EtlRedshiftTest, ChecksRunInsideTheClustersTransactionAndAFailureCommitsNothing) {
+  const std::string& data = generated_data();
+  config::Settings settings = redshift_settings(data + "/song_data", data + "/log_data", config::StageVia::kCompacted);
+  settings.check = true;
+  RunSummary summary = run(settings);
+  ASSERT_EQ(summary.targets.size(), 1u);
+  EXPECT_TRUE(quality::all_passed(summary.targets[0].checks)) << quality::format_results(summary.targets[0].checks);
+  EXPECT_GT(summary.targets[0].checks.size(), 20u);
+  model::StarSchema before = cluster_star();
+
+  std::string checks = work_ / "checks.json";
+  std::ofstream(checks) << R"([{"name": "no plays", "sql": "SELECT COUNT(*) FROM songplays", "expected": 0}])";
+  settings.checks_path = checks;
+  try {
+    run(settings);
+    ADD_FAILURE() << "the failing check let the run commit";
+  } catch (const JobError& error) {
+    EXPECT_NE(std::string(error.what()).find("no plays"), std::string::npos) << error.what();
+  }
+  EXPECT_EQ(first_difference(before, cluster_star()), "");
   EXPECT_TRUE(keys_below("staging").empty());
 }
 

@@ -43,6 +43,17 @@ class FakeSink final : public Sink {
     counts.staging_events = static_cast<int64_t>(events_);
     return counts;
   }
+  std::vector<quality::CheckResult> check(const std::vector<quality::Check>& checks) override {
+    record("check");
+    std::vector<quality::CheckResult> results;
+    for (const auto& check : checks) {
+      quality::CheckResult result;
+      result.name = check.name;
+      results.push_back(result);
+    }
+    if (!results.empty() && fail_check) results.front().passed = false;
+    return results;
+  }
   bool decides_commits() const override { return decides_; }
   bool has_committed(const std::string& load_id) override {
     record("has_committed " + load_id);
@@ -65,6 +76,7 @@ class FakeSink final : public Sink {
   void rehearse(const LoadDescription&, std::ostream& out) override { out << name_ << " rehearsed\n"; }
 
   model::Rejects source_rejects;
+  bool fail_check = false;
   std::exception_ptr commit_error;
   std::optional<std::pair<std::string, std::string>> ask_on_begin;  // (decided_by, load id)
   std::optional<bool> answer;

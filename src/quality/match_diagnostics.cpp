@@ -1,0 +1,152 @@
+#include "quality/match_diagnostics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include "model/json_text.h"
+
+namespace sparkify::quality {
+namespace {
+
+// Within a second of the plays' lengths.
+bool near_length(double duration, const UnmatchedPair& pair) {
+  if (!pair.min_length || !pair.max_length) return false;
+  return duration >= *pair.min_length - 1.0 && duration <= *pair.max_length + 1.0;
+}
+
+std::string quoted(const std::optional<std::string>& text) { return text ? "'" + *text + "'" : "(none)"; }
+
+std::string length_text(const UnmatchedPair& pair) {
+  if (!pair.min_length) return "no length";
+  if (*pair.min_length == *pair.max_length) return fmt::format("{} s", *pair.min_length);
+  return fmt::format("{}–{} s", *pair.min_length, *pair.max_length);
+}
+
+// Orders pairs as the SQL does: most plays first, then song and artist
+// bytewise with NULLs last.
+bool before(const UnmatchedPair& a, const UnmatchedPair& b) {
+  if (a.plays != b.plays) return a.plays > b.plays;
+  auto less = [](const std::optional<std::string>& x, const std::optional<std::string>& y) {
+    if (x == y) return false;
+    if (!x) return false;
+    if (!y) return true;
+    return *x < *y;
+  };
+  if (a.song != b.song) return less(a.song, b.song);
+  return less(a.artist, b.artist);
+}
+
+uint64_t key_hash(std::string_view title, std::string_view artist, double duration) {
+  uint64_t hash = std::hash<std::string_view>{}(title);
+  hash = hash * 0x9E3779B97F4A7C15ULL ^ std::hash<std::string_view>{}(artist);
+  return hash * 0x9E3779B97F4A7C15ULL ^ std::hash<double>{}(duration);
+}
+
+}  // namespace
+
+std::string loose_text(std::string_view text) {
+  size_t start = 0;
+  size_t end = text.size();
+  while (start < end && text[start] == ' ') ++start;
+  while (end > start && text[end - 1] == ' ') --end;
+  std::string out(text.substr(start, end - start));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+void describe_near_miss(UnmatchedPair& pair, const std::vector<CatalogSong>& candidates) {
+  if (!pair.song || !pair.artist) return;
+  for (const auto& song : candidates) {
+    if (!near_length(song.duration, pair)) continue;
+    if (song.title == *pair.song && song.artist_name == *pair.artist) {
+      pair.near_miss = fmt::format("the song lasts {} s, these plays {}", song.duration, length_text(pair));
+    } else {
+      pair.near_miss = fmt::format("'{}' by '{}' ({} s) differs only in case or spaces", song.title,
+                                   song.artist_name, song.duration);
+    }
+    return;
+  }
+}
+
+std::string format_match(const MatchDiagnostics& match) {
+  std::string out = fmt::format("matches  {} NextSong events with a user: {} matched a song, {} did not\n",
+                                match.next_song_events, match.matched, match.unmatched());
+  for (const auto& pair : match.top_unmatched) {
+    out += fmt::format("  {:>7} × {} by {} ({}){}\n", pair.plays, quoted(pair.song), quoted(pair.artist),
+                       length_text(pair), pair.near_miss.empty() ? "" : ": near miss: " + pair.near_miss);
+  }
+  return out;
+}
+
+std::string match_json(const MatchDiagnostics& match) {
+  std::string out = fmt::format("{{\"next_song_events\":{},\"matched\":{},\"unmatched\":{},\"top_unmatched\":[",
+                                match.next_song_events, match.matched, match.unmatched());
+  auto text = [](const std::optional<std::string>& value) {
+    return value ? model::json_quote(*value) : std::string("null");
+  };
+  for (size_t idx = 0; idx < match.top_unmatched.size(); ++idx) {
+    const auto& pair = match.top_unmatched[idx];
+    out += fmt::format("{}{{\"song\":{},\"artist\":{},\"plays\":{},\"near_miss\":{}}}", idx ? "," : "",
+                       text(pair.song), text(pair.artist), pair.plays, model::json_quote(pair.near_miss));
+  }
+  return out + "]}";
+}
+
+void MatchTally::add_songs(const std::vector<model::SongRecord>& songs) {
+  for (const auto& song : songs) {
+    if (!song.song_id || !song.title || !song.artist_name || !song.duration) continue;
+    if (!catalog_.insert(key_hash(*song.title, *song.artist_name, *song.duration)).second) continue;
+    loose_catalog_[{loose_text(*song.title), loose_text(*song.artist_name)}].push_back(
+        {*song.title, *song.artist_name, *song.duration});
+  }
+}
+
+void MatchTally::add_events(const std::vector<model::EventRecord>& events) {
+  for (const auto& event : events) {
+    if (event.page != "NextSong" || !event.user_id) continue;
+    ++next_song_events_;
+    if (event.song && event.artist && event.length && catalog_.count(key_hash(*event.song, *event.artist, *event.length))) {
+      ++matched_;
+      continue;
+    }
+    Pair& pair = unmatched_[{event.song, event.artist}];
+    ++pair.plays;
+    if (event.length) {
+      pair.min_length = pair.min_length ? std::min(*pair.min_length, *event.length) : *event.length;
+      pair.max_length = pair.max_length ? std::max(*pair.max_length, *event.length) : *event.length;
+    }
+  }
+}
+
+MatchDiagnostics MatchTally::result() const {
+  MatchDiagnostics match;
+  match.next_song_events = next_song_events_;
+  match.matched = matched_;
+  std::vector<UnmatchedPair> pairs;
+  for (const auto& [key, pair] : unmatched_) {
+    pairs.push_back({key.first, key.second, pair.plays, pair.min_length, pair.max_length, {}});
+  }
+  size_t top = std::min(pairs.size(), kTopUnmatched);
+  std::partial_sort(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(top), pairs.end(), before);
+  pairs.resize(top);
+  for (auto& pair : pairs) {
+    if (!pair.song || !pair.artist) continue;
+    auto found = loose_catalog_.find({loose_text(*pair.song), loose_text(*pair.artist)});
+    if (found == loose_catalog_.end()) continue;
+    std::vector<CatalogSong> candidates = found->second;
+    std::sort(candidates.begin(), candidates.end(), [](const CatalogSong& a, const CatalogSong& b) {
+      return std::tie(a.title, a.artist_name, a.duration) < std::tie(b.title, b.artist_name, b.duration);
+    });
+    describe_near_miss(pair, candidates);
+  }
+  match.top_unmatched = std::move(pairs);
+  return match;
+}
+
+}  // namespace sparkify::quality
