@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "model/error.h"
@@ -13,21 +15,30 @@ bool is_gzip(const Bytes& bytes) {
          static_cast<unsigned char>(bytes.data()[1]) == 0x8b;
 }
 
-Bytes gunzip(const Bytes& bytes, const std::string& source) {
+Bytes gunzip(const Bytes& bytes, const std::string& source) { return gunzip(bytes.view(), source, SIZE_MAX); }
+
+Bytes gunzip(std::string_view bytes, const std::string& source, size_t max_size) {
   z_stream stream{};
   // 16 + MAX_WBITS: expect a gzip header rather than a raw zlib one.
   if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) throw IoError("cannot start gzip for " + source);
-  size_t capacity = bytes.size() * 4 + 1024;
+  // One byte of room past max_size tells "exactly max_size" from "more".
+  size_t room_limit = max_size == SIZE_MAX ? SIZE_MAX : max_size + 1;
+  size_t capacity = std::min(bytes.size() * 4 + 1024, room_limit);
   Bytes out(capacity);
   size_t produced = 0;
   stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
   stream.avail_in = static_cast<uInt>(bytes.size());
   for (;;) {
     if (produced == capacity) {
-      Bytes bigger(capacity * 2);
+      if (capacity == room_limit) {
+        inflateEnd(&stream);
+        throw IoError(source + ": gzip stream inflates to more than " + std::to_string(max_size) + " bytes");
+      }
+      size_t bigger_capacity = capacity > room_limit / 2 ? room_limit : capacity * 2;
+      Bytes bigger(bigger_capacity);
       std::memcpy(bigger.data(), out.data(), produced);
       out = std::move(bigger);
-      capacity *= 2;
+      capacity = bigger_capacity;
     }
     stream.next_out = reinterpret_cast<Bytef*>(out.data() + produced);
     stream.avail_out = static_cast<uInt>(capacity - produced);

@@ -16,6 +16,11 @@ bool is_gzip(const Bytes& bytes);
 // `source` when the stream is corrupt or truncated.
 Bytes gunzip(const Bytes& bytes, const std::string& source);
 
+// As above for bytes held anywhere, failing with IoError (naming `source`)
+// as soon as the output would pass `max_size` bytes: for untrusted input
+// whose inflated size is known (a Parquet page).
+Bytes gunzip(std::string_view bytes, const std::string& source, size_t max_size);
+
 // Returns `bytes` inflated when they are gzip, else unchanged.
 Bytes maybe_gunzip(Bytes bytes, const std::string& source);
 

@@ -1,7 +1,9 @@
-// The part of Parquet's file metadata (parquet-format) that this writer
-// fills. Field ids and enum values are the format's own, so the bytes are
-// what every Parquet reader expects; everything else of the format is left
-// out because nothing here writes it.
+// The part of Parquet's file metadata (parquet-format) that the writer
+// fills and the reader checks. Field ids and enum values are the format's
+// own, so the bytes are what every Parquet reader expects. The reader's
+// additions (the annotations it must recognise to refuse them, data pages
+// v2) are never set by the writer; everything else of the format is left
+// out: Thrift skips fields it does not know.
 
 namespace cpp sparkify.lake.parquet.format
 
@@ -28,6 +30,17 @@ enum ConvertedType {
   TIME_MICROS = 8;
   TIMESTAMP_MILLIS = 9;
   TIMESTAMP_MICROS = 10;
+  UINT_8 = 11;
+  UINT_16 = 12;
+  UINT_32 = 13;
+  UINT_64 = 14;
+  INT_8 = 15;
+  INT_16 = 16;
+  INT_32 = 17;
+  INT_64 = 18;
+  JSON = 19;
+  BSON = 20;
+  INTERVAL = 21;
 }
 
 enum FieldRepetitionType {
@@ -46,6 +59,18 @@ struct Statistics {
 }
 
 struct StringType {}
+struct EnumType {}
+struct DateType {}
+struct NullType {}
+struct JsonType {}
+struct BsonType {}
+struct UUIDType {}
+
+struct DecimalType {
+  1: required i32 scale;
+  2: required i32 precision;
+}
+
 struct MilliSeconds {}
 struct MicroSeconds {}
 struct NanoSeconds {}
@@ -61,9 +86,28 @@ struct TimestampType {
   2: required TimeUnit unit;
 }
 
+struct TimeType {
+  1: required bool isAdjustedToUTC;
+  2: required TimeUnit unit;
+}
+
+struct IntType {
+  1: required i8 bitWidth;
+  2: required bool isSigned;
+}
+
 union LogicalType {
   1: StringType STRING;
+  4: EnumType ENUM;
+  5: DecimalType DECIMAL;
+  6: DateType DATE;
+  7: TimeType TIME;
   8: TimestampType TIMESTAMP;
+  10: IntType INTEGER;
+  11: NullType UNKNOWN;
+  12: JsonType JSON;
+  13: BsonType BSON;
+  14: UUIDType UUID;
 }
 
 struct SchemaElement {
@@ -123,6 +167,19 @@ struct DictionaryPageHeader {
   3: optional bool is_sorted;
 }
 
+// Levels first, uncompressed and without length prefixes; then the values,
+// compressed when is_compressed.
+struct DataPageHeaderV2 {
+  1: required i32 num_values;
+  2: required i32 num_nulls;
+  3: required i32 num_rows;
+  4: required Encoding encoding;
+  5: required i32 definition_levels_byte_length;
+  6: required i32 repetition_levels_byte_length;
+  7: optional bool is_compressed = true;
+  8: optional Statistics statistics;
+}
+
 struct PageHeader {
   1: required PageType type;
   2: required i32 uncompressed_page_size;
@@ -130,6 +187,7 @@ struct PageHeader {
   4: optional i32 crc;
   5: optional DataPageHeader data_page_header;
   7: optional DictionaryPageHeader dictionary_page_header;
+  8: optional DataPageHeaderV2 data_page_header_v2;
 }
 
 struct KeyValue {
