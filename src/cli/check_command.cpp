@@ -16,6 +16,10 @@ void add_check_command(CLI::App& app, Action& run) {
       "exit 0 when all pass, 1 otherwise");
   auto flags = std::make_shared<config::Flags>();
   add_warehouse_flags(*command, *flags);
+  add_s3_flags(*command, *flags);
+  command->add_option_function<std::string>(
+      "--lake", [flags](const std::string& v) { flags->lake = v; },
+      "check the lake here (a folder or s3://bucket/prefix) instead of a warehouse; SQL checks are skipped there");
   command->add_option_function<std::string>(
       "--checks", [flags](const std::string& v) { flags->checks_path = v; },
       "a JSON array of your checks, each {\"name\", \"sql\", \"expected\"} (a warehouse) or a built-in kind: "

@@ -10,9 +10,10 @@
 
 namespace sparkify::pipeline {
 
-// Checks the warehouse that `flags` name (--target or --config). Throws
-// UsageError when there is none, or for a checks file that is not one;
-// JobError when the tables cannot be read.
+// Checks the lake that `flags` name (--lake: a folder or s3://, read back
+// with lake/lake_reader.h), or else the warehouse (--target or --config).
+// Throws UsageError when there is neither, or both, or for a checks file
+// that is not one; JobError when the tables cannot be read.
 std::vector<quality::CheckResult> check_tables(const config::Flags& flags, std::ostream& log);
 
 }  // namespace sparkify::pipeline

@@ -63,6 +63,9 @@ TEST_F(CheckTablesTest, EveryCheckPassesOnTheTablesTheToolBuilt) {
   EXPECT_EQ(check.status, 0) << check.output;
   EXPECT_NE(check.output.find("checks passed"), std::string::npos) << check.output;
   EXPECT_NE(check.output.find("plays matched a song"), std::string::npos) << check.output;
+  testing::CliOutcome lake = testing::run_sparkify("check --lake " + (work_ / "lake"));
+  EXPECT_EQ(lake.status, 0) << lake.output;
+  EXPECT_NE(lake.output.find("checks passed"), std::string::npos) << lake.output;
 }
 
 TEST_F(CheckTablesTest, DamageByHandFailsTheCheckNamingTheKeys) {
@@ -84,6 +87,27 @@ TEST_F(CheckTablesTest, DamageByHandFailsTheCheckNamingTheKeys) {
         std::string("-> 424242"), std::string("artists.artist_id not NULL"), std::string("checks FAILED")}) {
     EXPECT_NE(check.output.find(expected), std::string::npos) << expected << "\n" << check.output;
   }
+}
+
+TEST_F(CheckTablesTest, ALakeDamagedByHandFailsTheCheckNamingTheKeys) {
+  ASSERT_EQ(testing::run_sparkify(etl(testing::fixture_data_set())).status, 0);
+  // A second copy of the users file: every user twice.
+  std::string users;
+  for (const auto& entry : fs::directory_iterator(work_ / "lake/users")) {
+    if (entry.path().extension() == ".parquet") users = entry.path().string();
+  }
+  ASSERT_FALSE(users.empty());
+  fs::copy_file(users, work_ / "lake/users/part-99999.parquet");
+  std::string checks = work_ / "checks.json";
+  std::ofstream(checks) << R"([{"kind": "min_rows", "table": "songs", "min_rows": 7},
+                              {"name": "sql skipped", "sql": "SELECT 1", "expected": 1}])";
+  testing::CliOutcome check = testing::run_sparkify("check --lake " + (work_ / "lake") + " --checks " + checks);
+  EXPECT_EQ(check.status, 1) << check.output;
+  for (const char* expected : {"users.user_id unique", "FAILED", "min_rows songs.", "fewer than 7 rows", "skipped"}) {
+    EXPECT_NE(check.output.find(expected), std::string::npos) << expected << "\n" << check.output;
+  }
+  // A lake that is not one is an error, not a pass.
+  EXPECT_EQ(testing::run_sparkify("check --lake " + (work_ / "no-lake")).status, 1);
 }
 
 TEST_F(CheckTablesTest, AFailingUserCheckCommitsNothingAnywhere) {
