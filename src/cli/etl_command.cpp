@@ -59,6 +59,14 @@ void add_etl_command(CLI::App& app, Action& run) {
       "Redshift, direct staging: s3:// jsonpaths file mapping event keys onto staging_events' columns "
       "(else [S3] LOG_JSONPATH; else the tool writes one under --staging)");
   command->add_flag_function(
+      "--incremental", [flags](int64_t count) { flags->incremental = count > 0; },
+      "load only the source files not loaded before (a ledger in the warehouse: path, size, ETag or modification "
+      "time) and merge their rows into the star tables by the contract's rules; a run with nothing new changes "
+      "nothing. A changed file, or an empty ledger, loads every file again (docs/schema.md)");
+  command->add_flag_function(
+      "--full-refresh", [flags](int64_t count) { flags->full_refresh = count > 0; },
+      "rebuild every table from all the sources (the default)");
+  command->add_flag_function(
       "--check", [flags](int64_t count) { flags->check = count > 0; },
       "run the contract's checks (and --checks) on the new tables before committing them, in the warehouse's "
       "transaction and on the lake's staged rows; a failed check commits nothing (exit 1)");

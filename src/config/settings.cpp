@@ -323,6 +323,12 @@ Settings resolve_etl_settings(const Flags& flags) {
     settings.warehouse_kind = warehouse->kind;
   }
   settings.dry_run = flags.dry_run;
+  if (flags.incremental && flags.full_refresh) throw UsageError("--incremental and --full-refresh exclude each other");
+  settings.incremental = flags.incremental;
+  if (settings.incremental && (!settings.target || flags.lake)) {
+    throw UsageError("--incremental loads a warehouse (--target or [CLUSTER]); a lake is written in full for now, "
+                     "so run the lake without --incremental");
+  }
   settings.checks_path = flags.checks_path;
   settings.check = flags.check || flags.checks_path.has_value();
   settings.lake = flags.lake;
@@ -353,6 +359,10 @@ Settings resolve_etl_settings(const Flags& flags) {
   require_local_source(settings.log_data, "log data");
   if (settings.target && settings.warehouse_kind == model::WarehouseKind::kRedshift) {
     settings.redshift = resolve_redshift(flags, file, settings);
+    if (settings.incremental && settings.redshift.stage_via == StageVia::kDirect && settings.redshift.staging.empty()) {
+      throw UsageError("--incremental with direct staging COPYs a manifest of the new files: pass --staging "
+                       "s3://BUCKET/PREFIX for it (or --stage-via compacted)");
+    }
   } else if (flags.staging || flags.stage_via || flags.log_jsonpath) {
     throw UsageError("--staging, --stage-via and --log-jsonpath are for a Redshift target");
   }

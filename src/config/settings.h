@@ -42,6 +42,8 @@ struct Flags {
   std::optional<std::string> log_jsonpath;  // --log-jsonpath s3://…
   bool dry_run = false;                     // --dry-run
   // Quality checks
+  bool incremental = false;                  // --incremental (else --full-refresh, the default)
+  bool full_refresh = false;                 // --full-refresh, said out loud
   bool check = false;                        // --check: check before committing
   std::optional<std::string> checks_path;    // --checks FILE: the user's checks too
 };
@@ -99,6 +101,7 @@ struct Settings {
   model::WarehouseKind warehouse_kind = model::WarehouseKind::kPostgres;
   RedshiftSettings redshift;          // when warehouse_kind is kRedshift
   bool dry_run = false;               // print what would be sent, connect to nothing
+  bool incremental = false;           // load only the files not loaded before, merged in
   bool check = false;                 // run the checks on the new tables before committing
   std::optional<std::string> checks_path;  // the user's checks file (implies check)
   std::optional<std::string> lake;    // a lake folder or s3:// prefix, or none

@@ -16,6 +16,9 @@ namespace sparkify::io {
 struct FileEntry {
   std::string path;  // full path or s3:// URI, usable with read()
   uint64_t size = 0;
+  // What changes when the content does, besides the size: the object's
+  // ETag on S3, the modification time (ns) on a disk; empty when unknown.
+  std::string version = {};
 };
 
 // An exclusive lock held until destruction. It dies with its holder: a

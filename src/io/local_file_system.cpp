@@ -137,8 +137,11 @@ std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
   if (error || !fs::exists(status)) throw IoError("no such file or folder: " + root);
   std::vector<FileEntry> entries;
   if (fs::is_regular_file(status)) {
-    entries.push_back({root, static_cast<uint64_t>(fs::file_size(root, error))});
+    auto size = static_cast<uint64_t>(fs::file_size(root, error));
     if (error) throw IoError("cannot stat " + root + ": " + error.message());
+    auto modified = fs::last_write_time(root, error);
+    if (error) throw IoError("cannot stat " + root + ": " + error.message());
+    entries.push_back({root, size, std::to_string(modified.time_since_epoch().count())});
     return entries;
   }
   // A folder reached twice (a symbolic link back up the tree, or two links
@@ -175,7 +178,9 @@ std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
       if (regular) {
         uint64_t size = entry.file_size(error);
         if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-        entries.push_back({path, size});
+        auto modified = entry.last_write_time(error);
+        if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
+        entries.push_back({path, size, std::to_string(modified.time_since_epoch().count())});
       }
     }
     it.increment(error);

@@ -146,6 +146,18 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
   try {
     begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}}, summary, log);
     SourceFiles files = list_sources(settings, file_systems, summary);
+    if (settings.incremental) {
+      std::string note;
+      files = decider->incremental_sources(files, note);
+      log << note << "\n";
+      summary.notes.push_back(note);
+      if (files.songs.empty() && files.events.empty()) {
+        log << "0 new files: nothing to load, nothing changed\n";
+        summary.notes.push_back("0 new files");
+        abort_sinks(sinks);
+        return;
+      }
+    }
     for (auto& sink : sinks) sink->sources_listed(files);
     log << "sources  " << files.songs.size() << " song files under " << settings.song_data << ", "
         << files.events.size() << " event files under " << settings.log_data << "\n";

@@ -77,6 +77,10 @@ class Sink {
   // songs over after them. A sink that takes locations gets no write_*()
   // and no end_*() calls.
   virtual SinkInput input() const { return SinkInput::kRecordsSongsFirst; }
+  // --incremental: which of `files` this load takes (those its ledger
+  // lacks), with what it decided in `note`. Asked of the deciding sink (a
+  // warehouse) only; config refuses --incremental for other targets.
+  virtual SourceFiles incremental_sources(const SourceFiles& files, std::string& note);
   // What the sources hold, once listed and before any record.
   virtual void sources_listed(const SourceFiles& /*files*/) {}
   // For a sink that takes locations: loads the sources itself; returns the

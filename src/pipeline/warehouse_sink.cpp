@@ -7,6 +7,7 @@ WarehouseSink::WarehouseSink(std::shared_ptr<warehouse::Warehouse> warehouse) : 
 std::string WarehouseSink::name() const { return "warehouse " + warehouse_->describe(); }
 
 void WarehouseSink::begin(const LoadDescription& load) {
+  load_id_ = load.load_id;
   song_data_ = load.song_data;
   log_data_ = load.log_data;
   warehouse_->begin_load(load.load_id);
@@ -18,6 +19,12 @@ SinkInput WarehouseSink::input() const {
 
 warehouse::SourceListing WarehouseSink::listing(const SourceFiles& files) const {
   return warehouse::SourceListing{song_data_, log_data_, files.songs, files.events};
+}
+
+SourceFiles WarehouseSink::incremental_sources(const SourceFiles& files, std::string& note) {
+  plan_ = warehouse_->plan_incremental(listing(files));
+  note = plan_->note;
+  return SourceFiles{plan_->songs, plan_->events};
 }
 
 void WarehouseSink::sources_listed(const SourceFiles& files) { warehouse_->plan_staging(listing(files)); }
@@ -36,7 +43,7 @@ void WarehouseSink::end_events() { warehouse_->end_stage(); }
 
 model::TableCounts WarehouseSink::prepare(RunSummary& summary) {
   PhaseTimer timer(summary, "warehouse transform");
-  return warehouse_->transform();
+  return plan_ ? warehouse_->transform_incremental(*plan_, load_id_) : warehouse_->transform();
 }
 
 std::vector<quality::CheckResult> WarehouseSink::check(const std::vector<quality::Check>& checks) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "pipeline/sink.h"
 #include "warehouse/warehouse.h"
@@ -18,6 +19,7 @@ class WarehouseSink final : public Sink {
   void begin(const LoadDescription& load) override;
   // Staging tables are independent: either may be copied first.
   SinkInput input() const override;
+  SourceFiles incremental_sources(const SourceFiles& files, std::string& note) override;
   void sources_listed(const SourceFiles& files) override;
   model::Rejects load_sources(const SourceFiles& files, RunSummary& summary) override;
   void write_songs(const std::vector<model::SongRecord>& songs) override;
@@ -40,6 +42,8 @@ class WarehouseSink final : public Sink {
   warehouse::SourceListing listing(const SourceFiles& files) const;
 
   std::shared_ptr<warehouse::Warehouse> warehouse_;
+  std::optional<warehouse::IncrementalPlan> plan_;  // an incremental load's
+  std::string load_id_;
   std::string song_data_;
   std::string log_data_;
 };

@@ -19,7 +19,7 @@ enum class CheckKind {
   kUnique,      // column's non-NULL values are unique
   kNotNull,     // column is never NULL
   kReferences,  // every non-NULL column value is a parent_column value of parent_table
-  kPlaysWithinEvents,  // songplays ≤ NextSong events with a user, as loaded (warehouse: staging_events)
+  kPlaysWithinEvents,  // songplays ≤ NextSong events with a user, as loaded (warehouse: kept or staged events)
   kMatchRate,   // information only: plays matched to a song
   kSql,         // a user's query: its first value must equal `expected` (warehouse only)
 };

@@ -77,10 +77,13 @@ CheckQueries check_queries(const Check& check) {
       break;
     }
     case CheckKind::kPlaysWithinEvents:
+      // The events loaded: all those kept by incremental loads, else the
+      // last full load's staging.
       queries.counts =
-          "SELECT (SELECT COUNT(*) FROM songplays), "
-          "(SELECT COUNT(*) FROM songplays) - (SELECT COUNT(*) FROM staging_events "
-          "WHERE page = 'NextSong' AND user_id IS NOT NULL)";
+          "SELECT (SELECT COUNT(*) FROM songplays), (SELECT COUNT(*) FROM songplays) - "
+          "CASE WHEN (SELECT COUNT(*) FROM sparkify_events) > 0 "
+          "THEN (SELECT COUNT(*) FROM sparkify_events WHERE page = 'NextSong' AND user_id IS NOT NULL) "
+          "ELSE (SELECT COUNT(*) FROM staging_events WHERE page = 'NextSong' AND user_id IS NOT NULL) END";
       break;
     case CheckKind::kMatchRate:
       queries.counts = "SELECT COUNT(*), COUNT(song_id) FROM songplays";

@@ -38,6 +38,7 @@ void PostgresWarehouse::begin_load(const std::string& /*load_id*/) {
   connection_->run("BEGIN", "begin");
   in_transaction_ = true;
   for (const char* create : postgres_sql::kCreateTables) connection_->run(create, "create table");
+  create_incremental_tables(*connection_);
   connection_->run(postgres_sql::kEmptyStaging, "empty staging tables");
 }
 
@@ -85,6 +86,18 @@ TableCounts PostgresWarehouse::transform() {
   connection_->run(sql::kInsertSongs, "transform songs");
   connection_->run(sql::kInsertArtists, "transform artists");
   connection_->run(sql::kInsertTime, "transform time");
+  clear_incremental_state(*connection_);
+  return count_tables(*connection_);
+}
+
+IncrementalPlan PostgresWarehouse::plan_incremental(const SourceListing& sources) {
+  return warehouse::plan_incremental(*connection_, sources);
+}
+
+TableCounts PostgresWarehouse::transform_incremental(const IncrementalPlan& plan, const std::string& load_id) {
+  if (plan.mode == IncrementalPlan::Mode::kRebuild) transform();
+  end_stage();
+  apply_incremental(*connection_, plan, load_id);
   return count_tables(*connection_);
 }
 

@@ -1,5 +1,7 @@
 #include "warehouse/redshift_sql.h"
 
+#include "warehouse/sql_text.h"
+
 #include <stdexcept>
 
 namespace sparkify::warehouse::redshift_sql {
@@ -117,15 +119,6 @@ std::string events_jsonpaths() {
   return out;
 }
 
-std::string quote_literal(const std::string& text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  out += "'";
-  return out;
-}
 
 std::string copy_from_s3(const std::string& table, const std::string& source, const CopyOptions& options) {
   std::string columns;

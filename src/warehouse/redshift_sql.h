@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "warehouse/sql_text.h"
+
 namespace sparkify::warehouse::redshift_sql {
 
 std::string create_staging_events();
@@ -66,8 +68,7 @@ const std::vector<std::string>& event_json_keys();
 // A jsonpaths file mapping the event keys onto staging_events' columns.
 std::string events_jsonpaths();
 
-// 'text' as an SQL string literal (quotes doubled).
-std::string quote_literal(const std::string& text);
+using warehouse::quote_literal;
 
 // What a COPY from S3 is told besides its source.
 struct CopyOptions {

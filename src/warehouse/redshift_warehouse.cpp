@@ -1,6 +1,5 @@
 #include "warehouse/redshift_warehouse.h"
 
-#include <ctime>
 
 #include "model/catalog.h"
 #include "model/error.h"
@@ -8,6 +7,7 @@
 #include "warehouse/redshift_sql.h"
 #include "warehouse/match_sql.h"
 #include "warehouse/sql_checks.h"
+#include "warehouse/sql_text.h"
 #include "warehouse/table_counts.h"
 #include "warehouse/transform_sql.h"
 
@@ -54,14 +54,6 @@ std::string copy_prefix(const std::string& root, const std::vector<io::FileEntry
   return ends_with(root, "/") ? root : root + "/";
 }
 
-std::string utc_now_text() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &utc);
-  return text;
-}
 
 }  // namespace
 
@@ -88,6 +80,7 @@ void RedshiftWarehouse::begin_load(const std::string& load_id) {
   connection_->run("BEGIN", "begin");
   in_transaction_ = true;
   for (const auto& create : redshift_sql::create_tables()) connection_->run(create, "create table");
+  create_incremental_tables(*connection_);
   for (const char* empty : redshift_sql::kEmptyStaging) connection_->run(empty, "empty staging tables");
   if (options_.stage_via == StageVia::kCompacted) {
     auto rows = connection_->query(redshift_sql::kCountSlices, {}, "count the cluster's slices");
@@ -277,6 +270,7 @@ TableCounts RedshiftWarehouse::transform() {
   connection_->run(sql::kInsertSongs, "transform songs");
   connection_->run(sql::kInsertArtists, "transform artists");
   connection_->run(sql::kInsertTime, "transform time");
+  clear_incremental_state(*connection_);
   counts_ = count_tables(*connection_);
   return counts_;
 }
@@ -289,6 +283,17 @@ void RedshiftWarehouse::unload(const std::string& table, const std::string& pref
   std::string folder = ends_with(prefix, "/") ? prefix : prefix + "/";
   connection_->run(redshift_sql::unload_parquet(redshift_sql::lake_select(table), folder, options_.iam_role, partition_by),
                    "UNLOAD the lake table");
+}
+
+IncrementalPlan RedshiftWarehouse::plan_incremental(const SourceListing& sources) {
+  return warehouse::plan_incremental(*connection_, sources);
+}
+
+TableCounts RedshiftWarehouse::transform_incremental(const IncrementalPlan& plan, const std::string& load_id) {
+  if (plan.mode == IncrementalPlan::Mode::kRebuild) transform();
+  end_stage();
+  apply_incremental(*connection_, plan, load_id);
+  return count_tables(*connection_);
 }
 
 std::vector<quality::CheckResult> RedshiftWarehouse::run_checks(const std::vector<quality::Check>& checks) {

@@ -21,6 +21,7 @@
 #include "model/star.h"
 #include "quality/check.h"
 #include "quality/match_diagnostics.h"
+#include "warehouse/incremental.h"
 
 namespace sparkify::warehouse {
 
@@ -63,9 +64,15 @@ class Warehouse {
   virtual void stage_events(const std::vector<model::EventRecord>& events) = 0;
   virtual void end_stage() = 0;
 
-  // Rebuilds the five star tables from staging (a full load) and counts
-  // every table.
+  // Rebuilds the five star tables from staging (a full load), empties the
+  // kept state of incremental loads (incremental.h), and counts every table.
   virtual TableCounts transform() = 0;
+
+  // --incremental (incremental.h): which of `sources` to load, read from
+  // the ledger inside the open load; then, once they are staged, the merge
+  // (or a rebuild) in place of transform(), recording the files.
+  virtual IncrementalPlan plan_incremental(const SourceListing& sources) = 0;
+  virtual TableCounts transform_incremental(const IncrementalPlan& plan, const std::string& load_id) = 0;
 
   // Writes star table `table` as Parquet under `prefix` (an s3:// folder),
   // hive-partitioned as the lake's layout says, from inside the load (it

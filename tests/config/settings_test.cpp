@@ -206,6 +206,23 @@ TEST(Settings, TheClassicConfigWithAnIamRoleIsARedshiftCluster) {
   EXPECT_EQ(resolve_etl_settings(run.flags).warehouse_kind, model::WarehouseKind::kPostgres);
 }
 
+TEST(Settings, IncrementalLoadsAreForAWarehouse) {
+  LocalRun lake_only;
+  lake_only.flags.incremental = true;
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(lake_only.flags); }).find("--incremental"), std::string::npos);
+  LocalRun both;
+  both.flags.target = "postgresql://etl@db/sparkify";
+  both.flags.lake = "lake";
+  both.flags.incremental = true;
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(both.flags); }).find("lake"), std::string::npos);
+  LocalRun warehouse;
+  warehouse.flags.target = "postgresql://etl@db/sparkify";
+  warehouse.flags.incremental = true;
+  EXPECT_TRUE(resolve_etl_settings(warehouse.flags).incremental);
+  warehouse.flags.full_refresh = true;
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(warehouse.flags); }).find("exclude"), std::string::npos);
+}
+
 TEST(Settings, EveryCommandChecksItsTarget) {
   LocalRun run;
   run.flags.target = "mysql://etl@db/sparkify";

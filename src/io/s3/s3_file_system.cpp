@@ -403,7 +403,7 @@ std::vector<FileEntry> S3FileSystem::list(const std::string& root, const std::ve
     if (relative.empty() || object.key.back() == '/' || is_hidden(relative) || !has_suffix(object.key, suffixes)) {
       continue;
     }
-    entries.push_back({S3Uri{uri.bucket, object.key}.str(), object.size});
+    entries.push_back({S3Uri{uri.bucket, object.key}.str(), object.size, object.etag});
   }
   std::sort(entries.begin(), entries.end(), [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
   return entries;

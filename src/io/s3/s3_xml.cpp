@@ -209,6 +209,7 @@ std::optional<ListPage> parse_list_page(std::string_view body) {
     if (element.name != "Contents") continue;
     ListedObject object;
     object.key = element.child_text("Key");
+    object.etag = element.child_text("ETag");
     std::string size = element.child_text("Size");
     auto [end, error] = std::from_chars(size.data(), size.data() + size.size(), object.size);
     if (object.key.empty() || error != std::errc() || end != size.data() + size.size()) return std::nullopt;

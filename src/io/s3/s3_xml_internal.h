@@ -47,6 +47,7 @@ std::optional<S3ErrorBody> parse_error(std::string_view body);
 struct ListedObject {
   std::string key;
   uint64_t size = 0;
+  std::string etag;  // as listed, quotes included
 };
 // One page of ListObjectsV2.
 struct ListPage {

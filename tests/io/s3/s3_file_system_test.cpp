@@ -310,7 +310,7 @@ TEST_F(S3FileSystemTest, SlowAnswersAreWaitedForAndTimeoutsRetried) {
   {
     FaultProxy proxy(endpoint_, {"--delay-every", "9", "--delay-ms", "3000"});
     S3Options options = options_for(proxy.endpoint());
-    options.request_timeout = std::chrono::milliseconds(500);
+    options.request_timeout = std::chrono::milliseconds(1000);
     S3FileSystem fs(options);
     expect_read_many_exact(fs, paths, 4);
     EXPECT_GE(proxy.stat("delayed"), 30) << proxy.stats();
