@@ -23,12 +23,13 @@ constexpr const char* kClear[] = {"DELETE FROM sparkify_files", "DELETE FROM spa
                                   "DELETE FROM sparkify_songs", "DELETE FROM sparkify_plays"};
 
 // A play's natural key, NULLs equal to each other (as PARTITION BY groups
-// them), in the form both engines take.
+// them). Plain equalities, so that both engines join by hashing: NULL reads
+// as the smallest INTEGER, which no session or item number is in practice.
 std::string same_play(const char* a, const char* b) {
   std::string out = std::string(a) + ".user_id = " + b + ".user_id";
   for (const char* column : {"session_id", "item_in_session"}) {
-    out += std::string(" AND (") + a + "." + column + " = " + b + "." + column + " OR (" + a + "." + column +
-           " IS NULL AND " + b + "." + column + " IS NULL))";
+    out += std::string(" AND COALESCE(") + a + "." + column + ", -2147483648) = COALESCE(" + b + "." + column +
+           ", -2147483648)";
   }
   return out;
 }
@@ -140,7 +141,8 @@ FROM sparkify_chosen c
 JOIN sparkify_plays p ON )sql" + same_play("p", "c"),
       "merge songplays");
   // time: one row per start time of a play, no more, no fewer.
-  add("DELETE FROM time WHERE start_time NOT IN (SELECT start_time FROM songplays WHERE start_time IS NOT NULL)",
+  add("DELETE FROM time WHERE start_time IN (SELECT t.start_time FROM time t LEFT JOIN songplays s "
+      "ON s.start_time = t.start_time WHERE s.start_time IS NULL)",
       "merge time");
   add(replaced(sql::kInsertTime, "FROM (SELECT DISTINCT start_time FROM songplays WHERE start_time IS NOT NULL) t",
                "FROM (SELECT DISTINCT s.start_time FROM songplays s LEFT JOIN time t ON t.start_time = s.start_time\n"
