@@ -126,7 +126,7 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, 
 void rehearse_etl(const config::Settings& settings, std::vector<std::unique_ptr<Sink>>& sinks, std::ostream& out) {
   check_run_paths(settings);
   LoadTicket ticket{"<load id>", ""};
-  LoadDescription load{ticket.id, settings.song_data, settings.log_data, {}};
+  LoadDescription load{ticket.id, settings.song_data, settings.log_data, {}, settings.incremental};
   out << "-- sparkify etl --dry-run: nothing below is sent, written or connected to\n"
       << "-- sources: " << settings.song_data << " (songs), " << settings.log_data << " (events)\n";
   for (auto& sink : sinks) sink->rehearse(load, out);

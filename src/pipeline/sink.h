@@ -55,6 +55,7 @@ struct LoadDescription {
   std::string song_data;  // the sources' locations, as given
   std::string log_data;
   CommitOracle oracle;    // settles what an interrupted earlier run left
+  bool incremental = false;  // --incremental (a dry run shows the merge)
 };
 
 // The files of a run's two sources, as listed (sorted).

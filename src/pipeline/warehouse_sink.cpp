@@ -65,6 +65,10 @@ void WarehouseSink::rehearse(const LoadDescription& load, std::ostream& out) {
   out << "-- " << name() << ": the statements of the load, in order\n";
   begin(load);
   SourceFiles none;
+  if (load.incremental) {
+    std::string note;
+    incremental_sources(none, note);
+  }
   sources_listed(none);
   if (warehouse_->stages_from_sources()) {
     warehouse_->stage_from_sources(listing(none));
@@ -74,7 +78,11 @@ void WarehouseSink::rehearse(const LoadDescription& load, std::ostream& out) {
     warehouse_->stage_events({});
     warehouse_->end_stage();
   }
-  warehouse_->transform();
+  if (plan_) {
+    warehouse_->transform_incremental(*plan_, load.load_id);
+  } else {
+    warehouse_->transform();
+  }
 }
 
 void WarehouseSink::rehearse_commit(const LoadTicket& ticket, std::ostream&) { warehouse_->commit(ticket.id); }

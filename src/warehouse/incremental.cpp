@@ -205,6 +205,12 @@ IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& 
     loaded[row[0].value_or("")] = {row[1].value_or(""), row[2].value_or("")};
   }
   IncrementalPlan plan;
+  if (connection.rehearsal()) {
+    // A dry run reads no ledger: it shows the merge of new files.
+    plan.mode = IncrementalPlan::Mode::kMerge;
+    plan.note = "incremental: the files sparkify_files lacks";
+    return plan;
+  }
   size_t changed = 0;
   auto take_new = [&](const std::vector<io::FileEntry>& files, std::vector<io::FileEntry>& out) {
     for (const auto& file : files) {
@@ -243,6 +249,13 @@ void apply_incremental(PqConnection& connection, const IncrementalPlan& plan, co
     connection.run(kKeepPlays, "keep the songplays' keys");
   } else {
     for (const auto& [sql, what] : merge_statements()) connection.run(sql, what);
+  }
+  if (connection.rehearsal()) {
+    connection.run("INSERT INTO sparkify_files (source, size, version, load_id, loaded_at) VALUES "
+                   "('<each file loaded>', <its size>, '<its ETag or modification time>', " +
+                       quote_literal(load_id) + ", '<now>')",
+                   "record the loaded files in sparkify_files");
+    return;
   }
   record_files(connection, plan.songs, load_id);
   record_files(connection, plan.events, load_id);

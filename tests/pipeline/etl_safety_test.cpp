@@ -207,6 +207,15 @@ TEST_F(EtlSafetyTest, ADryRunPrintsEveryStatementAndConnectsToNothing) {
   EXPECT_FALSE(fs::exists(lake));
   EXPECT_FALSE(fs::exists(work_ / "rejects.ndjson"));
 
+  // An incremental run shows its ledger lookup and its merge.
+  outcome = run_cli("etl" + sources() + " --rejects " + (work_ / "rejects.ndjson") +
+                    " --target 'postgresql://etl@127.0.0.1:1/sparkify' --incremental --dry-run");
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  for (const char* statement : {"SELECT source, size, version FROM sparkify_files", "CREATE TEMP TABLE sparkify_affected",
+                                "INSERT INTO sparkify_files"}) {
+    EXPECT_NE(outcome.output.find(statement), std::string::npos) << statement << "\n" << outcome.output;
+  }
+
   // Its checks still come first: a lake around the input is refused.
   EXPECT_EQ(run_cli(etl(data_, " --dry-run")).status, 2);
 }
