@@ -80,14 +80,18 @@ void PostgresWarehouse::end_stage() {
 
 TableCounts PostgresWarehouse::transform() {
   end_stage();
+  build_star();
+  clear_incremental_state(*connection_);
+  return count_tables(*connection_);
+}
+
+void PostgresWarehouse::build_star() {
   connection_->run(postgres_sql::kEmptyStar, "empty star tables");
   connection_->run(sql::kInsertSongplays, "transform songplays");
   connection_->run(sql::kInsertUsers, "transform users");
   connection_->run(sql::kInsertSongs, "transform songs");
   connection_->run(sql::kInsertArtists, "transform artists");
   connection_->run(sql::kInsertTime, "transform time");
-  clear_incremental_state(*connection_);
-  return count_tables(*connection_);
 }
 
 IncrementalPlan PostgresWarehouse::plan_incremental(const SourceListing& sources) {
@@ -95,8 +99,8 @@ IncrementalPlan PostgresWarehouse::plan_incremental(const SourceListing& sources
 }
 
 TableCounts PostgresWarehouse::transform_incremental(const IncrementalPlan& plan, const std::string& load_id) {
-  if (plan.mode == IncrementalPlan::Mode::kRebuild) transform();
   end_stage();
+  if (plan.mode == IncrementalPlan::Mode::kRebuild) build_star();
   apply_incremental(*connection_, plan, load_id);
   return count_tables(*connection_);
 }

@@ -28,6 +28,8 @@ class PostgresWarehouse final : public Warehouse {
   void stage_events(const std::vector<model::EventRecord>& events) override;
   void end_stage() override;
   TableCounts transform() override;
+  // The full transform: the five star tables rebuilt from staging.
+  void build_star();
   IncrementalPlan plan_incremental(const SourceListing& sources) override;
   TableCounts transform_incremental(const IncrementalPlan& plan, const std::string& load_id) override;
   std::vector<quality::CheckResult> run_checks(const std::vector<quality::Check>& checks) override;

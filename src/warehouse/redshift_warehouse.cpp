@@ -263,6 +263,13 @@ void RedshiftWarehouse::end_stage() {
 
 TableCounts RedshiftWarehouse::transform() {
   end_stage();
+  build_star();
+  clear_incremental_state(*connection_);
+  counts_ = count_tables(*connection_);
+  return counts_;
+}
+
+void RedshiftWarehouse::build_star() {
   if (!failed_copy_.empty()) throw WarehouseError(failed_copy_, "XX000");
   for (const char* empty : redshift_sql::kEmptyStar) connection_->run(empty, "empty star tables");
   connection_->run(sql::kInsertSongplays, "transform songplays");
@@ -270,9 +277,6 @@ TableCounts RedshiftWarehouse::transform() {
   connection_->run(sql::kInsertSongs, "transform songs");
   connection_->run(sql::kInsertArtists, "transform artists");
   connection_->run(sql::kInsertTime, "transform time");
-  clear_incremental_state(*connection_);
-  counts_ = count_tables(*connection_);
-  return counts_;
 }
 
 void RedshiftWarehouse::unload(const std::string& table, const std::string& prefix) {
@@ -290,10 +294,12 @@ IncrementalPlan RedshiftWarehouse::plan_incremental(const SourceListing& sources
 }
 
 TableCounts RedshiftWarehouse::transform_incremental(const IncrementalPlan& plan, const std::string& load_id) {
-  if (plan.mode == IncrementalPlan::Mode::kRebuild) transform();
   end_stage();
+  if (!failed_copy_.empty()) throw WarehouseError(failed_copy_, "XX000");
+  if (plan.mode == IncrementalPlan::Mode::kRebuild) build_star();
   apply_incremental(*connection_, plan, load_id);
-  return count_tables(*connection_);
+  counts_ = count_tables(*connection_);
+  return counts_;
 }
 
 std::vector<quality::CheckResult> RedshiftWarehouse::run_checks(const std::vector<quality::Check>& checks) {

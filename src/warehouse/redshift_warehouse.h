@@ -49,6 +49,8 @@ class RedshiftWarehouse final : public Warehouse {
   void stage_events(const std::vector<model::EventRecord>& events) override;
   void end_stage() override;
   TableCounts transform() override;
+  // The full transform: the five star tables rebuilt from staging.
+  void build_star();
   IncrementalPlan plan_incremental(const SourceListing& sources) override;
   TableCounts transform_incremental(const IncrementalPlan& plan, const std::string& load_id) override;
   bool can_unload() const override { return true; }
