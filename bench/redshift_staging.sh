@@ -15,11 +15,20 @@
 #            before the clock stops (s3_extract_bench stage)
 #
 # At --threads 1 and 2 (files read and parsed at once; the transfers keep
-# S3_CONNECTIONS requests in flight either way) each tool runs RUNS times,
-# alternating, after one warm-up pass. Prints the medians: wall seconds,
-# the process's user+sys CPU seconds, files/s, the S3 server's CPU seconds
-# (when its pid is known), the ratio stage/extract for wall and CPU (the
-# claim: wall ≤ 1.3×), and each tool's speed-up from 1 to 2 threads.
+# S3_CONNECTIONS requests in flight either way) each tool runs
+# SPARKIFY_BENCH_RUNS times, alternating, after one warm-up pass of each.
+# Prints each run's line, then the medians: wall seconds, the process's
+# user+sys CPU seconds, files/s, the S3 server's CPU seconds (when its pid is
+# known), the CPU seconds the rest of the machine spent meanwhile (well above
+# zero: another job shared the cores, and the walls are skewed), the ratio
+# stage/extract for wall and CPU (the claim: wall ≤ 1.3×), and each tool's
+# speed-up from 1 to 2 threads.
+#
+# With the local server, s3rver (Node.js, its JavaScript on one thread) is
+# the bottleneck: it spends about a CPU second per thousand GETs, so both
+# tools wait on it
+# and the ratio shows what staging adds on the client (parse, JSON lines,
+# gzip, the parts' upload) while sharing the machine with the server.
 #
 #   bench/redshift_staging.sh [COUNT]      default: 100000
 #
@@ -87,6 +96,12 @@ server_cpu() {
   fi
 }
 
+# CPU seconds the whole machine has been busy so far: what neither the tool
+# nor the server used in a run ran beside it (another job skews the run).
+machine_cpu() {
+  awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { printf "%.2f", ($2 + $3 + $4 + $7 + $8) / hz; exit }' /proc/stat
+}
+
 # Upload once; later runs on the same server reuse the objects.
 have=$("$bench" extract --endpoint "$endpoint" "$source" 2>/dev/null || true)
 if [[ -z "$have" || "$(field files "$have")" != "$count" ]]; then
@@ -101,21 +116,28 @@ fi
 "$bench" extract --endpoint "$endpoint" --connections "$connections" --threads 2 "$source" >/dev/null
 "$bench" stage --endpoint "$endpoint" --connections "$connections" --threads 2 "$source" >/dev/null
 
-# run TOOL THREADS: one timed run; appends "threads tool wall cpu server_cpu"
-# to $work/runs and checks that both tools saw the same files.
+# run TOOL THREADS: one timed run; appends "threads tool wall cpu
+# server_cpu other_cpu" to $work/runs (other_cpu: what the machine spent
+# beside the tool and the server) and checks the number of files.
 run() {
-  local tool=$1 threads=$2 before after line
-  before=$(server_cpu)
+  local tool=$1 threads=$2 server_before server_after busy_before busy_after line
+  server_before=$(server_cpu)
+  busy_before=$(machine_cpu)
   line=$("$bench" "$tool" --endpoint "$endpoint" --connections "$connections" --threads "$threads" "$source")
-  after=$(server_cpu)
-  echo "  $tool --threads $threads: $line" >&2
+  busy_after=$(machine_cpu)
+  server_after=$(server_cpu)
   if [[ "$(field files "$line")" != "$count" ]]; then
     echo "redshift_staging: $tool saw $(field files "$line") files, not $count" >&2
     exit 1
   fi
   awk -v t="$threads" -v tool="$tool" -v wall="$(field total_s "$line")" -v user="$(field user_s "$line")" \
-    -v sys="$(field sys_s "$line")" -v b="$before" -v a="$after" \
-    'BEGIN { printf "%s %s %.3f %.3f %.2f\n", t, tool, wall, user + sys, a - b }' >>"$work/runs"
+    -v sys="$(field sys_s "$line")" -v sb="$server_before" -v sa="$server_after" -v bb="$busy_before" \
+    -v ba="$busy_after" -v line="$line" 'BEGIN {
+      server = sa - sb; other = (ba - bb) - (user + sys) - server
+      if (other < 0) other = 0
+      printf "  %s --threads %s: %s server_cpu_s=%.2f other_cpu_s=%.2f\n", tool, t, line, server, other > "/dev/stderr"
+      printf "%s %s %.3f %.3f %.2f %.2f\n", t, tool, wall, user + sys, server, other
+    }' >>"$work/runs"
 }
 
 : >"$work/runs"
@@ -137,17 +159,18 @@ awk -v n="$count" -v runs="$runs" '
     }
     return k % 2 ? values[(k + 1) / 2] : (values[k / 2] + values[k / 2 + 1]) / 2
   }
-  { walls[$1, $2] = walls[$1, $2] " " $3; cpus[$1, $2] = cpus[$1, $2] " " $4; servers[$1, $2] = servers[$1, $2] " " $5 }
+  { walls[$1, $2] = walls[$1, $2] " " $3; cpus[$1, $2] = cpus[$1, $2] " " $4; servers[$1, $2] = servers[$1, $2] " " $5
+    others[$1, $2] = others[$1, $2] " " $6 }
   END {
     printf "%d files, median of %d runs each\n", n, runs
-    printf "%-8s %-8s %9s %13s %9s %14s %19s\n", "threads", "tool", "wall s", "user+sys s", "files/s", "server CPU s",
-      "stage/extract"
+    printf "%-8s %-8s %8s %11s %8s %11s %10s   %s\n", "threads", "tool", "wall s", "user+sys s", "files/s", "server CPU",
+      "other CPU", "stage/extract"
     for (t = 1; t <= 2; t++) {
       for (i = 0; i < 2; i++) {
         tool = i ? "stage" : "extract"
         wall[t, tool] = median(walls[t, tool]); cpu[t, tool] = median(cpus[t, tool])
-        printf "%-8d %-8s %9.2f %13.2f %9.0f %14.2f", t, tool, wall[t, tool], cpu[t, tool], n / wall[t, tool],
-          median(servers[t, tool])
+        printf "%-8d %-8s %8.2f %11.2f %8.0f %11.2f %10.2f", t, tool, wall[t, tool], cpu[t, tool], n / wall[t, tool],
+          median(servers[t, tool]), median(others[t, tool])
         if (tool == "stage") {
           printf "   wall %.2fx, CPU %.2fx", wall[t, "stage"] / wall[t, "extract"], cpu[t, "stage"] / cpu[t, "extract"]
         }
