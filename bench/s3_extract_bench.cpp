@@ -1,13 +1,27 @@
-// The S3 side of bench/s3_extract.sh: uploads a set of small JSON files to
-// an S3 server, and times extracting them back (list + read_many) the way
-// the pipeline does.
+// The S3 side of bench/s3_extract.sh and bench/redshift_staging.sh: uploads
+// a set of small JSON files to an S3 server, times extracting them back
+// (list + read_many) the way the pipeline does, and times Redshift's
+// compacted staging of them (list, read, parse, JSON lines, gzip parts
+// uploaded with their manifest) with the pipeline's own code.
 //
 //   s3_extract_bench upload  --endpoint URL --bucket B --prefix P
 //                            (--count N | --from DIR) [--threads T]
 //   s3_extract_bench extract --endpoint URL [--connections C] [--threads T] s3://B/P
+//   s3_extract_bench stage   --endpoint URL [--connections C] [--threads T]
+//                            [--slices S] [--to s3://B/FOLDER] s3://B/P
 //
 // Credentials and region come as for the tool itself (AWS_ACCESS_KEY_ID, …).
-// `extract` prints one line: "files=N bytes=B list_s=… read_s=… total_s=…".
+// `extract` prints one line: "files=N bytes=B list_s=… read_s=… total_s=…
+// user_s=… sys_s=…" (user and system CPU seconds of the process over the
+// timed part). `stage` prints the same fields and records=, finish_s= (the
+// last parts compressed and uploaded, the manifest written), encode_s= and
+// compress_s= (the consumer thread's time in append_json_rows and
+// StagingParts::add), parts= and compressed_bytes=. It writes the parts to
+// --to (default s3://B/staging-bench-PID/staging_songs) and removes them
+// after the clock has stopped.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -20,6 +34,9 @@
 #include "io/local_file_system.h"
 #include "io/s3/s3_file_system.h"
 #include "model/error.h"
+#include "pipeline/extract.h"
+#include "warehouse/json_rows.h"
+#include "warehouse/staging_parts.h"
 
 namespace {
 
@@ -36,7 +53,9 @@ struct Args {
   std::string prefix;
   std::string from;
   std::string root;
+  std::string to;
   size_t count = 0;
+  int slices = 2;
   size_t threads = 0;  // 0: 32 uploaders, or 4 on_file threads for extract
   size_t connections = 64;
 };
@@ -46,7 +65,9 @@ struct Args {
                "s3_extract_bench: %s\n"
                "usage: s3_extract_bench upload --endpoint URL --bucket B --prefix P (--count N | --from DIR) "
                "[--threads T]\n"
-               "       s3_extract_bench extract --endpoint URL [--connections C] [--threads T] s3://B/P\n",
+               "       s3_extract_bench extract --endpoint URL [--connections C] [--threads T] s3://B/P\n"
+               "       s3_extract_bench stage --endpoint URL [--connections C] [--threads T] [--slices S] "
+               "[--to s3://B/FOLDER] s3://B/P\n",
                why.c_str());
   std::exit(2);
 }
@@ -75,6 +96,10 @@ Args parse(int argc, char** argv) {
       args.count = std::stoul(value);
     } else if (flag == "--threads") {
       args.threads = std::max<size_t>(1, std::stoul(value));
+    } else if (flag == "--to") {
+      args.to = value;
+    } else if (flag == "--slices") {
+      args.slices = std::max(1, std::stoi(value));
     } else if (flag == "--connections") {
       args.connections = std::max<size_t>(1, std::stoul(value));
     } else {
@@ -157,8 +182,27 @@ int upload(const Args& args) {
   return 0;
 }
 
+// User and system CPU seconds of the whole process (every thread) so far.
+struct CpuTimes {
+  double user_s = 0;
+  double sys_s = 0;
+
+  static CpuTimes now() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    auto seconds = [](const timeval& value) { return static_cast<double>(value.tv_sec) + value.tv_usec / 1e6; };
+    return {seconds(usage.ru_utime), seconds(usage.ru_stime)};
+  }
+  CpuTimes operator-(const CpuTimes& earlier) const { return {user_s - earlier.user_s, sys_s - earlier.sys_s}; }
+};
+
+double seconds_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double>(to - from).count();
+}
+
 int extract(const Args& args) {
   if (args.root.empty()) usage("extract needs an s3://bucket/prefix");
+  CpuTimes cpu_start = CpuTimes::now();
   auto start = Clock::now();
   S3FileSystem s3(options_for(args));
   std::vector<FileEntry> files = s3.list(args.root, {".json"});
@@ -173,12 +217,79 @@ int extract(const Args& args) {
     bytes += body.size();
   });
   auto done = Clock::now();
-  std::printf("files=%zu bytes=%llu list_s=%.3f read_s=%.3f total_s=%.3f\n", files.size(),
-              static_cast<unsigned long long>(bytes.load()), std::chrono::duration<double>(listed - start).count(),
-              std::chrono::duration<double>(done - listed).count(),
-              std::chrono::duration<double>(done - start).count());
+  CpuTimes cpu = CpuTimes::now() - cpu_start;
+  std::printf("files=%zu bytes=%llu list_s=%.3f read_s=%.3f total_s=%.3f user_s=%.3f sys_s=%.3f\n", files.size(),
+              static_cast<unsigned long long>(bytes.load()), seconds_between(start, listed),
+              seconds_between(listed, done), seconds_between(start, done), cpu.user_s, cpu.sys_s);
   if (braces.load() < files.size()) {
     std::fprintf(stderr, "s3_extract_bench: some files were not JSON objects\n");
+    return 1;
+  }
+  return 0;
+}
+
+// As RedshiftWarehouse::stage() gathers JSON lines before handing them to
+// StagingParts::add() (kPartChunkBytes in src/warehouse/redshift_warehouse.cpp).
+constexpr size_t kPartChunkBytes = 4 << 20;
+
+// Compacted staging of the song files below `args.root`, as `sparkify etl`
+// does it for a redshift:// target: list, then pipeline::extract_songs (the
+// S3 reads with `--threads` files parsed at once by json::SongReader,
+// batches of whole files to one consumer), whose consumer encodes the
+// records as JSON lines and feeds the gzip parts; the clock stops once the
+// parts are uploaded and the manifest written.
+int stage(const Args& args) {
+  if (args.root.empty()) usage("stage needs an s3://bucket/prefix");
+  std::string to = args.to;
+  if (to.empty()) {
+    std::string bucket = args.root.substr(0, args.root.find('/', std::strlen("s3://")));
+    to = bucket + "/staging-bench-" + std::to_string(getpid()) + "/staging_songs";
+  }
+  S3FileSystem s3(options_for(args));
+
+  CpuTimes cpu_start = CpuTimes::now();
+  auto start = Clock::now();
+  std::vector<FileEntry> files = s3.list(args.root, sparkify::pipeline::source_suffixes());
+  auto listed = Clock::now();
+  uint64_t source_bytes = 0;
+  for (const auto& file : files) source_bytes += file.size;
+  sparkify::warehouse::StagingParts parts(s3, to, sparkify::warehouse::staging_part_count(source_bytes, args.slices));
+  std::string buffer;
+  double encode_s = 0;
+  double compress_s = 0;
+  uint64_t rejects = 0;
+  sparkify::pipeline::ExtractStats stats = sparkify::pipeline::extract_songs(
+      s3, files, args.threads == 0 ? 4 : args.threads, [&](sparkify::pipeline::FileBatch<sparkify::model::SongRecord>& batch) {
+        rejects += batch.rejects.size();
+        auto encode_start = Clock::now();
+        sparkify::warehouse::append_json_rows(batch.records, buffer);
+        auto encoded = Clock::now();
+        encode_s += seconds_between(encode_start, encoded);
+        if (buffer.size() >= kPartChunkBytes) {
+          parts.add(buffer);
+          buffer.clear();
+          compress_s += seconds_between(encoded, Clock::now());
+        }
+      });
+  auto read = Clock::now();
+  parts.add(buffer);
+  buffer.clear();
+  std::string manifest = parts.finish();
+  auto done = Clock::now();
+  CpuTimes cpu = CpuTimes::now() - cpu_start;
+
+  std::printf(
+      "files=%llu bytes=%llu records=%llu list_s=%.3f read_s=%.3f finish_s=%.3f total_s=%.3f user_s=%.3f "
+      "sys_s=%.3f encode_s=%.3f compress_s=%.3f parts=%zu compressed_bytes=%llu\n",
+      static_cast<unsigned long long>(stats.files), static_cast<unsigned long long>(stats.bytes),
+      static_cast<unsigned long long>(stats.records), seconds_between(start, listed), seconds_between(listed, read),
+      seconds_between(read, done), seconds_between(start, done), cpu.user_s, cpu.sys_s, encode_s, compress_s,
+      parts.part_count(), static_cast<unsigned long long>(parts.compressed_bytes()));
+  s3.remove_all(to);
+  s3.remove_all(to + ".manifest");
+  if (rejects > 0 || manifest.empty()) {
+    std::fprintf(stderr, "s3_extract_bench: %llu records were rejected%s\n", static_cast<unsigned long long>(rejects),
+                 manifest.empty() ? ", and no manifest was written" : "");
     return 1;
   }
   return 0;
@@ -191,6 +302,7 @@ int main(int argc, char** argv) {
   try {
     if (args.command == "upload") return upload(args);
     if (args.command == "extract") return extract(args);
+    if (args.command == "stage") return stage(args);
     usage("unknown command " + args.command);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "s3_extract_bench: %s\n", error.what());
