@@ -199,15 +199,8 @@ class EtlIncrementalRedshiftTest : public EtlIncrementalTest {
     EtlIncrementalTest::SetUp();
     if (IsSkipped()) return;
     endpoint_ = *endpoint;
-    io::S3Options options;
-    options.endpoint = endpoint_;
-    options.path_style = true;
-    options.access_key_id = "S3RVER";
-    options.secret_access_key = "incremental-test";
-    options.credentials_source = "the test";
-    s3_ = std::make_unique<io::S3FileSystem>(options);
-    bucket_ = testing::unique_bucket("sparkify-daily-" + std::to_string(::getpid()));
-    s3_->create_bucket(bucket_);
+    bucket_ = std::make_unique<testing::TestBucket>(endpoint_, "sparkify-daily-" + std::to_string(::getpid()),
+                                                    "incremental-test");
     emulator_ = std::make_unique<testing::NodeTool>(
         "redshift_emulator.mjs",
         std::vector<std::string>{"--pg", target_db_.uri(), "--s3", endpoint_, "--lifetime-s", "900"});
@@ -220,7 +213,7 @@ class EtlIncrementalRedshiftTest : public EtlIncrementalTest {
                                                    "/" + target_db_.name() + "?sslmode=disable");
     settings.warehouse_kind = model::WarehouseKind::kRedshift;
     settings.redshift.iam_role = "arn:aws:iam::1:role/daily";
-    settings.redshift.staging = "s3://" + bucket_ + "/staging";
+    settings.redshift.staging = bucket_->uri("staging");
     settings.aws_key = "S3RVER";
     settings.aws_secret = "incremental-test";
     settings.s3_endpoint = endpoint_;
@@ -228,9 +221,13 @@ class EtlIncrementalRedshiftTest : public EtlIncrementalTest {
   }
   std::string target() override { return "the cluster"; }
 
+  void TearDown() override {
+    emulator_.reset();
+    bucket_.reset();
+  }
+
   std::string endpoint_;
-  std::string bucket_;
-  std::unique_ptr<io::S3FileSystem> s3_;
+  std::unique_ptr<testing::TestBucket> bucket_;
   std::unique_ptr<testing::NodeTool> emulator_;
 };
 

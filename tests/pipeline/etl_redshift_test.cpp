@@ -71,37 +71,21 @@ class EtlRedshiftTest : public ::testing::Test {
     if (!endpoint) GTEST_SKIP() << why;
     SPARKIFY_REQUIRE_POSTGRES();
     endpoint_ = *endpoint;
-    bucket_ = testing::unique_bucket("sparkify-redshift-" + std::to_string(::getpid()));
-    s3_ = std::make_unique<io::S3FileSystem>(s3_options());
-    s3_->create_bucket(bucket_);
+    bucket_ = std::make_unique<testing::TestBucket>(endpoint_, "sparkify-redshift-" + std::to_string(::getpid()), kSecret);
+    s3_ = &bucket_->s3();
     cluster_ = std::make_unique<TestDatabase>();
     emulator_ = std::make_unique<testing::NodeTool>(
         "redshift_emulator.mjs", std::vector<std::string>{"--pg", cluster_->uri(), "--s3", endpoint_, "--slices",
                                                           "2", "--lifetime-s", "900"});
   }
 
+  // The emulator first: it reads the bucket.
   void TearDown() override {
     emulator_.reset();
-    if (s3_) {
-      try {
-        s3_->remove_all("s3://" + bucket_);
-      } catch (const std::exception& error) {
-        ADD_FAILURE() << "cannot empty s3://" << bucket_ << ": " << error.what();
-      }
-    }
+    bucket_.reset();
   }
 
-  io::S3Options s3_options() const {
-    io::S3Options options;
-    options.endpoint = endpoint_;
-    options.path_style = true;
-    options.access_key_id = kKeyId;
-    options.secret_access_key = kSecret;
-    options.credentials_source = "the test";
-    return options;
-  }
-
-  std::string uri(const std::string& key) const { return "s3://" + bucket_ + "/" + key; }
+  std::string uri(const std::string& key) const { return bucket_->uri(key); }
   std::string staging_uri() const { return uri("staging"); }
 
   // The emulator's address, as the tool takes it.
@@ -168,8 +152,8 @@ class EtlRedshiftTest : public ::testing::Test {
 
   TempDir work_;
   std::string endpoint_;
-  std::string bucket_;
-  std::unique_ptr<io::S3FileSystem> s3_;
+  std::unique_ptr<testing::TestBucket> bucket_;
+  io::S3FileSystem* s3_ = nullptr;
   std::unique_ptr<TestDatabase> cluster_;
   std::unique_ptr<testing::NodeTool> emulator_;
 };

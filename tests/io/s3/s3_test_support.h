@@ -16,6 +16,9 @@
 #include <string>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "io/s3/s3_file_system.h"
 #include "support/node_tool.h"
 
 namespace sparkify::testing {
@@ -84,6 +87,46 @@ inline std::string unique_bucket(const std::string& stem) {
   static std::mt19937_64 rng{std::random_device{}()};
   return stem + "-" + std::to_string(rng() % 1'000'000'000'000ULL);
 }
+
+// Options for the local S3 server at `endpoint`: path-style, the access key
+// id it takes (S3RVER), any secret.
+inline io::S3Options local_s3_options(const std::string& endpoint, const std::string& secret) {
+  io::S3Options options;
+  options.endpoint = endpoint;
+  options.path_style = true;
+  options.access_key_id = "S3RVER";
+  options.secret_access_key = secret;
+  options.credentials_source = "the test";
+  return options;
+}
+
+// A bucket of its own on the local server, emptied when the object dies
+// (s3rver keeps objects on disk; the bucket itself stays).
+class TestBucket {
+ public:
+  TestBucket(const std::string& endpoint, const std::string& stem, const std::string& secret)
+      : name_(unique_bucket(stem)), s3_(local_s3_options(endpoint, secret)) {
+    s3_.create_bucket(name_);
+  }
+  ~TestBucket() {
+    try {
+      s3_.remove_all("s3://" + name_);
+    } catch (const std::exception& error) {
+      ADD_FAILURE() << "cannot empty s3://" << name_ << ": " << error.what();
+    }
+  }
+  TestBucket(const TestBucket&) = delete;
+  TestBucket& operator=(const TestBucket&) = delete;
+
+  const std::string& name() const { return name_; }
+  // s3://bucket/key
+  std::string uri(const std::string& key) const { return "s3://" + name_ + "/" + key; }
+  io::S3FileSystem& s3() { return s3_; }
+
+ private:
+  std::string name_;
+  io::S3FileSystem s3_;
+};
 
 // tests/tools/fault_proxy.mjs in front of `target`, with `flags`; stopped
 // (SIGTERM) when the object dies.
