@@ -194,6 +194,11 @@ std::vector<std::string> merge_sql() {
   return statements;
 }
 
+void drop_incremental_tables(PqConnection& connection) {
+  connection.run("DROP TABLE IF EXISTS sparkify_files, sparkify_events, sparkify_songs, sparkify_plays",
+                 "drop the incremental state");
+}
+
 void create_incremental_tables(PqConnection& connection) {
   for (const char* create : kCreateTables) connection.run(create, "create the incremental state");
 }

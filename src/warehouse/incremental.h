@@ -33,6 +33,10 @@ struct IncrementalPlan {
   std::string note;                   // what was decided and why, for the summary
 };
 
+// Drops the ledger and the kept state (create-tables: what was loaded is
+// forgotten with the tables).
+void drop_incremental_tables(PqConnection& connection);
+
 // Creates the ledger and the kept state where missing.
 void create_incremental_tables(PqConnection& connection);
 

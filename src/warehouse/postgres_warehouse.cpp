@@ -30,7 +30,9 @@ std::string PostgresWarehouse::describe() const { return connection_->where(); }
 void PostgresWarehouse::create_tables() {
   connection_->run("BEGIN", "begin");
   connection_->run(postgres_sql::kDropTables, "drop tables");
+  drop_incremental_tables(*connection_);
   for (const char* create : postgres_sql::kCreateTables) connection_->run(create, "create table");
+  create_incremental_tables(*connection_);
   connection_->run("COMMIT", "commit");
 }
 

@@ -67,7 +67,9 @@ std::string RedshiftWarehouse::describe() const { return connection_->where(); }
 void RedshiftWarehouse::create_tables() {
   connection_->run("BEGIN", "begin");
   connection_->run(redshift_sql::kDropTables, "drop tables");
+  drop_incremental_tables(*connection_);
   for (const auto& create : redshift_sql::create_tables()) connection_->run(create, "create table");
+  create_incremental_tables(*connection_);
   connection_->run("COMMIT", "commit");
 }
 

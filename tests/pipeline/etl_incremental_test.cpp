@@ -186,6 +186,16 @@ TEST_P(EtlIncrementalTest, NothingNewChangesNothingAndAChangedFileIsLoadedAgain)
   EXPECT_EQ(first_difference(full_load(), loaded()), "");
 }
 
+TEST_P(EtlIncrementalTest, CreateTablesForgetsWhatWasLoaded) {
+  const testing::DataSet& data = GetParam();
+  load_day_by_day(data, files_below(data.log_data()));
+  testing::CliOutcome created = testing::run_sparkify("create-tables --target '" + target_db_.uri() + "'");
+  ASSERT_EQ(created.status, 0) << created.output;
+  RunSummary again = run(settings(target(), true));
+  EXPECT_NE(again.notes.front().find("nothing loaded before"), std::string::npos) << again.notes.front();
+  EXPECT_EQ(first_difference(full_load(), loaded()), "");
+}
+
 INSTANTIATE_TEST_SUITE_P(, EtlIncrementalTest, ::testing::ValuesIn(incremental_data_sets()),
                          testing::data_set_test_name);
 
