@@ -18,8 +18,8 @@ struct LakeSink::State {
   std::unique_ptr<lake::LakeTransaction> transaction;
   // The songs and artists tables, written while the events stream in.
   std::future<void> song_tables;
-  // NextSong events with a user: no more plays than these (a check).
-  int64_t next_song_events = 0;
+  // Also counts the NextSong events with a user: no more plays than these
+  // (a check).
   quality::MatchTally match;
 };
 
@@ -63,7 +63,6 @@ void LakeSink::end_songs() {
   });
 }
 void LakeSink::write_events(const std::vector<model::EventRecord>& events) {
-  for (const auto& event : events) state_->next_song_events += event.page == "NextSong" && event.user_id ? 1 : 0;
   state_->match.add_events(events);
   state_->star.add_events(events);
 }
@@ -102,7 +101,7 @@ model::TableCounts LakeSink::prepare(RunSummary& summary) {
 std::vector<quality::CheckResult> LakeSink::check(const std::vector<quality::Check>& checks) {
   // The rows just staged are the builder's: check them without reading the
   // files back.
-  return quality::run_star_checks(checks, state_->star.to_star_schema(), state_->next_song_events);
+  return quality::run_star_checks(checks, state_->star.to_star_schema(), state_->match.next_song_events());
 }
 
 void LakeSink::intend_commit(const LoadTicket& ticket) {

@@ -63,6 +63,8 @@ class MatchTally {
   void add_songs(const std::vector<model::SongRecord>& songs);
   void add_events(const std::vector<model::EventRecord>& events);
   MatchDiagnostics result() const;
+  // NextSong events with a user, so far: what songplays are made of.
+  int64_t next_song_events() const { return next_song_events_; }
 
  private:
   struct Pair {
