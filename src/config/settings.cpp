@@ -308,6 +308,15 @@ RedshiftSettings resolve_redshift(const Flags& flags, const FileSettings& file, 
 
 }  // namespace
 
+void resolve_s3_access(const Flags& flags, const FileSettings& file, Settings& settings) {
+  settings.aws_key = file.aws_key;
+  settings.aws_secret = file.aws_secret;
+  settings.aws_region = first_of(flags.aws_region, file.aws_region);
+  settings.s3_endpoint = flags.s3_endpoint;
+  settings.aws_profile = flags.aws_profile;
+  settings.no_sign_request = flags.no_sign_request;
+}
+
 Settings resolve_etl_settings(const Flags& flags) {
   FileSettings file;
   if (flags.config_path) file = read_config_file(*flags.config_path);
@@ -343,12 +352,7 @@ Settings resolve_etl_settings(const Flags& flags) {
     throw UsageError("--compression must be snappy, zstd or none, not '" + settings.compression + "'");
   }
   settings.iam_role = file.iam_role;
-  settings.aws_key = file.aws_key;
-  settings.aws_secret = file.aws_secret;
-  settings.aws_region = first_of(flags.aws_region, file.aws_region);
-  settings.s3_endpoint = flags.s3_endpoint;
-  settings.aws_profile = flags.aws_profile;
-  settings.no_sign_request = flags.no_sign_request;
+  resolve_s3_access(flags, file, settings);
   if (flags.s3_connections && *flags.s3_connections < 1) throw UsageError("--s3-connections must be 1 or more");
   settings.s3_connections = flags.s3_connections.value_or(0);
   if (flags.s3_max_attempts && *flags.s3_max_attempts < 1) throw UsageError("--s3-max-attempts must be 1 or more");

@@ -131,6 +131,10 @@ struct Settings {
 // accepts, or when a value is out of range.
 Settings resolve_etl_settings(const Flags& flags);
 
+// How S3 is reached (keys, region, endpoint, profile, anonymous), flags over
+// the file, into `settings`: one rule for every command that reads S3.
+void resolve_s3_access(const Flags& flags, const FileSettings& file, Settings& settings);
+
 // Resolves only the warehouse target (create-tables). Throws UsageError
 // when there is none or it is not one check_target() accepts.
 WarehouseTarget resolve_target(const Flags& flags);

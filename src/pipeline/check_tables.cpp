@@ -23,14 +23,11 @@ std::vector<quality::CheckResult> check_warehouse(const config::Flags& flags,
 std::vector<quality::CheckResult> check_lake(const config::Flags& flags, const std::vector<quality::Check>& checks,
                                              std::ostream& log) {
   config::Settings settings;
-  settings.lake = flags.lake;
-  settings.aws_region = flags.aws_region;
-  settings.s3_endpoint = flags.s3_endpoint;
-  settings.aws_profile = flags.aws_profile;
-  settings.no_sign_request = flags.no_sign_request;
+  config::resolve_s3_access(flags, config::FileSettings{}, settings);
   FileSystems file_systems(settings);
-  log << "checking lake " << *flags.lake << "\n";
-  model::StarSchema star = lake::read_star(*file_systems.for_path(*flags.lake), *flags.lake);
+  const std::string& lake = *flags.lake;
+  log << "checking lake " << lake << "\n";
+  model::StarSchema star = lake::read_star(*file_systems.for_path(lake), lake);
   return quality::run_star_checks(checks, star, std::nullopt);
 }
 
