@@ -63,6 +63,14 @@ void add_etl_command(CLI::App& app, Action& run) {
       "load only the source files not loaded before (a ledger in the warehouse: path, size, ETag or modification "
       "time) and merge their rows into the star tables by the contract's rules; a run with nothing new changes "
       "nothing. A changed file, or an empty ledger, loads every file again (docs/schema.md)");
+  command->add_option_function<std::string>(
+      "--since", [flags](const std::string& v) { flags->since = v; },
+      "a backfill from this day, YYYY-MM-DD (UTC, by each event's ts; implies --incremental): the event files "
+      "dated inside the window (or not dated) are read again, and the window's plays and users are replaced by "
+      "what they hold now; events outside it are left out (docs/schema.md)");
+  command->add_option_function<std::string>(
+      "--until", [flags](const std::string& v) { flags->until = v; },
+      "a backfill up to this day, included, YYYY-MM-DD (UTC; implies --incremental); alone or with --since");
   command->add_flag_function(
       "--full-refresh", [flags](int64_t count) { flags->full_refresh = count > 0; },
       "rebuild every table from all the sources (the default)");

@@ -306,6 +306,26 @@ RedshiftSettings resolve_redshift(const Flags& flags, const FileSettings& file, 
   return redshift;
 }
 
+// --since/--until as a window of days; none when neither is given.
+std::optional<model::DayWindow> resolve_window(const Flags& flags) {
+  if (!flags.since && !flags.until) return std::nullopt;
+  if (flags.full_refresh) {
+    throw UsageError("--since/--until replace the rows of their days (an incremental load); they exclude "
+                     "--full-refresh");
+  }
+  auto day = [](const std::optional<std::string>& text, const char* flag) -> std::optional<int64_t> {
+    if (!text) return std::nullopt;
+    auto parsed = model::parse_day(*text);
+    if (!parsed) throw UsageError(std::string(flag) + " takes a date YYYY-MM-DD (UTC), not '" + *text + "'");
+    return parsed;
+  };
+  model::DayWindow window{day(flags.since, "--since"), day(flags.until, "--until")};
+  if (window.first_day && window.last_day && *window.first_day > *window.last_day) {
+    throw UsageError("--since " + *flags.since + " is after --until " + *flags.until);
+  }
+  return window;
+}
+
 }  // namespace
 
 void resolve_s3_access(const Flags& flags, const FileSettings& file, Settings& settings) {
@@ -333,10 +353,11 @@ Settings resolve_etl_settings(const Flags& flags) {
   }
   settings.dry_run = flags.dry_run;
   if (flags.incremental && flags.full_refresh) throw UsageError("--incremental and --full-refresh exclude each other");
-  settings.incremental = flags.incremental;
+  settings.window = resolve_window(flags);
+  settings.incremental = flags.incremental || settings.window.has_value();
   if (settings.incremental && (!settings.target || flags.lake)) {
-    throw UsageError("--incremental loads a warehouse (--target or [CLUSTER]); a lake is written in full for now, "
-                     "so run the lake without --incremental");
+    throw UsageError("--incremental (and --since/--until) loads a warehouse (--target or [CLUSTER]); a lake is "
+                     "written in full for now, so run the lake without them");
   }
   settings.checks_path = flags.checks_path;
   settings.check = flags.check || flags.checks_path.has_value();
@@ -366,6 +387,10 @@ Settings resolve_etl_settings(const Flags& flags) {
     if (settings.incremental && settings.redshift.stage_via == StageVia::kDirect && settings.redshift.staging.empty()) {
       throw UsageError("--incremental with direct staging COPYs a manifest of the new files: pass --staging "
                        "s3://BUCKET/PREFIX for it (or --stage-via compacted)");
+    }
+    if (settings.window && settings.redshift.stage_via == StageVia::kDirect) {
+      throw UsageError("--since/--until keep only the window's events, which the tool must read for that: pass "
+                       "--stage-via compacted (direct staging has the cluster COPY whole files)");
     }
   } else if (flags.staging || flags.stage_via || flags.log_jsonpath) {
     throw UsageError("--staging, --stage-via and --log-jsonpath are for a Redshift target");

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "model/day_window.h"
 #include "model/warehouse_kind.h"
 
 namespace sparkify::config {
@@ -44,6 +45,8 @@ struct Flags {
   // Quality checks
   bool incremental = false;                  // --incremental (else --full-refresh, the default)
   bool full_refresh = false;                 // --full-refresh, said out loud
+  std::optional<std::string> since;          // --since YYYY-MM-DD: a backfill from this day (UTC)
+  std::optional<std::string> until;          // --until YYYY-MM-DD: … up to this day, included
   bool check = false;                        // --check: check before committing
   std::optional<std::string> checks_path;    // --checks FILE: the user's checks too
 };
@@ -102,6 +105,9 @@ struct Settings {
   RedshiftSettings redshift;          // when warehouse_kind is kRedshift
   bool dry_run = false;               // print what would be sent, connect to nothing
   bool incremental = false;           // load only the files not loaded before, merged in
+  // --since/--until (implies incremental): a backfill, whose window's rows
+  // are replaced by what the files dated inside it hold now.
+  std::optional<model::DayWindow> window;
   bool check = false;                 // run the checks on the new tables before committing
   std::optional<std::string> checks_path;  // the user's checks file (implies check)
   std::optional<std::string> lake;    // a lake folder or s3:// prefix, or none
@@ -128,7 +134,8 @@ struct Settings {
 // the run writes the embedded default lake, ./lake. Throws UsageError when
 // a source is not given, when a local source path does not exist (an s3://
 // one is checked when listed), when the target is not one check_target()
-// accepts, or when a value is out of range.
+// accepts, or when a value is out of range: --since or --until not a date
+// YYYY-MM-DD, --since after --until, either with --full-refresh.
 Settings resolve_etl_settings(const Flags& flags);
 
 // How S3 is reached (keys, region, endpoint, profile, anonymous), flags over

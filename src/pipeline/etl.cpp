@@ -5,6 +5,7 @@
 #include "io/s3/s3_uri.h"
 #include "lake/lake_transaction.h"
 #include "model/error.h"
+#include "pipeline/backfill.h"
 #include "pipeline/commit.h"
 #include "pipeline/feed.h"
 #include "pipeline/file_systems.h"
@@ -129,6 +130,10 @@ void rehearse_etl(const config::Settings& settings, std::vector<std::unique_ptr<
   LoadDescription load{ticket.id, settings.song_data, settings.log_data, {}, settings.incremental};
   out << "-- sparkify etl --dry-run: nothing below is sent, written or connected to\n"
       << "-- sources: " << settings.song_data << " (songs), " << settings.log_data << " (events)\n";
+  if (settings.window) {
+    load.backfill = Backfill{*settings.window, {}};
+    out << "-- " << describe_backfill(*settings.window) << "\n";
+  }
   for (auto& sink : sinks) sink->rehearse(load, out);
   for (auto& sink : sinks) sink->rehearse_commit(ticket, out);
 }
@@ -146,23 +151,34 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
   try {
     begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}}, summary, log);
     SourceFiles files = list_sources(settings, file_systems, summary);
+    std::optional<model::DayWindow> window;  // the events are held to it (a backfill's merge)
     if (settings.incremental) {
-      std::string note;
-      files = decider->incremental_sources(files, note);
-      log << note << "\n";
-      summary.notes.push_back(note);
-      if (files.songs.empty() && files.events.empty()) {
+      std::optional<Backfill> backfill;
+      if (settings.window) {
+        backfill = Backfill{*settings.window, event_files_in_window(files.events, settings.log_data, *settings.window)};
+      }
+      IncrementalSources chosen = decider->incremental_sources(files, backfill);
+      log << chosen.note << "\n";
+      summary.notes.push_back(chosen.note);
+      if (chosen.nothing_to_load) {
         log << "0 new files: nothing to load, nothing changed\n";
         summary.notes.push_back("0 new files");
         abort_sinks(sinks);
         return;
       }
+      files = std::move(chosen.files);
+      if (chosen.keeps_window) window = settings.window;
     }
     for (auto& sink : sinks) sink->sources_listed(files);
     log << "sources  " << files.songs.size() << " song files under " << settings.song_data << ", "
         << files.events.size() << " event files under " << settings.log_data << "\n";
-    Intake intake = feed_sinks(settings, file_systems, files, sinks, summary);
+    Intake intake = feed_sinks(settings, file_systems, files, window, sinks, summary);
     check_intake(settings, files, intake, summary);
+    if (window) {
+      std::vector<std::string> partly(intake.sources_with_events_outside.begin(),
+                                      intake.sources_with_events_outside.end());
+      for (auto& sink : sinks) sink->events_left_out(partly);
+    }
     for (size_t idx = 0; idx < sinks.size(); ++idx) summary.targets[idx].counts = sinks[idx]->prepare(summary);
     for (auto& sink : sinks) {
       if (summary.match) break;

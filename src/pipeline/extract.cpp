@@ -55,6 +55,7 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
             pending->records = std::move(records);
             pending->rejects = std::move(rejects);
             pending->files_ended = 0;
+            pending->source = source;
           });
           pending->files_ended = 1;
           pending->bytes = stored_bytes;

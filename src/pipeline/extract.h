@@ -22,6 +22,7 @@ struct FileBatch {
   model::Rejects rejects;
   uint64_t bytes = 0;         // as stored (before gunzip), of the files it ends
   uint64_t files_ended = 1;   // files whose last records it holds
+  std::string source;         // events: the file the records come from (a batch holds one file's)
 };
 
 struct ExtractStats {

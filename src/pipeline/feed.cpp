@@ -4,6 +4,7 @@
 #include <future>
 
 #include "model/error.h"
+#include "pipeline/backfill.h"
 #include "pipeline/extract.h"
 #include "pipeline/rejects_file.h"
 
@@ -47,7 +48,8 @@ SourceFiles list_sources(const config::Settings& settings, FileSystems& file_sys
 }
 
 Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, const SourceFiles& files,
-                  std::vector<std::unique_ptr<Sink>>& sinks, RunSummary& summary) {
+                  const std::optional<model::DayWindow>& window, std::vector<std::unique_ptr<Sink>>& sinks,
+                  RunSummary& summary) {
   auto song_fs = file_systems.for_path(settings.song_data);
   auto log_fs = file_systems.for_path(settings.log_data);
   size_t song_concurrency = file_systems.read_concurrency(settings.song_data);
@@ -73,6 +75,11 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   auto take_events = [&](FileBatch<model::EventRecord>& batch) {
     intake.events_of_kind +=
         static_cast<uint64_t>(std::count_if(batch.records.begin(), batch.records.end(), has_event_key));
+    if (window) {
+      size_t left_out = drop_events_outside(batch.records, *window);
+      summary.events_outside_window += left_out;
+      if (left_out > 0) intake.sources_with_events_outside.insert(batch.source);
+    }
     for (Sink* sink : takers) sink->write_events(batch.records);
     std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(intake.rejects));
   };

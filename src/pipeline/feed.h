@@ -7,10 +7,14 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "config/settings.h"
 #include "io/file_system.h"
+#include "model/day_window.h"
 #include "model/reject.h"
 #include "pipeline/file_systems.h"
 #include "pipeline/sink.h"
@@ -26,6 +30,8 @@ struct Intake {
   // in a source that has files is what swapped sources look like.
   uint64_t songs_of_kind = 0;
   uint64_t events_of_kind = 0;
+  // A backfill: the files that held events outside its window (left out).
+  std::set<std::string> sources_with_events_outside;
 };
 
 // Lists both sources (sorted; any listing error fails the run). A source
@@ -37,11 +43,13 @@ SourceFiles list_sources(const config::Settings& settings, FileSystems& file_sys
 // rejects join the run's), then feeds every file of `files` to every sink
 // that takes records (none is read when no sink does), ending each source
 // with the sinks' end_songs() / end_events(); counts files, bytes and
-// records into
-// `summary` and times the "songs" and "events" phases. Throws what a read or
-// a sink throws (the caller aborts the sinks).
+// records into `summary` and times the "songs" and "events" phases. With
+// `window` (a backfill), the events outside it are left out before any
+// sink sees them (backfill.h), and counted. Throws what a read or a sink
+// throws (the caller aborts the sinks).
 Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, const SourceFiles& files,
-                  std::vector<std::unique_ptr<Sink>>& sinks, RunSummary& summary);
+                  const std::optional<model::DayWindow>& window, std::vector<std::unique_ptr<Sink>>& sinks,
+                  RunSummary& summary);
 
 // After the feeding, before any commit: writes the rejects file (or removes
 // a stale one of ours), then throws JobError when the rejects exceed

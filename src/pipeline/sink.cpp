@@ -4,7 +4,7 @@
 
 namespace sparkify::pipeline {
 
-SourceFiles Sink::incremental_sources(const SourceFiles&, std::string&) {
+IncrementalSources Sink::incremental_sources(const SourceFiles&, const std::optional<Backfill>&) {
   throw UsageError("--incremental is not possible for " + name() + ": it keeps no ledger of loaded files");
 }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "io/file_system.h"
+#include "model/day_window.h"
 #include "model/records.h"
 #include "model/reject.h"
 #include "quality/check.h"
@@ -49,6 +50,30 @@ enum class SinkInput {
   kSourceLocations,    // no records: the sink loads the sources itself (a warehouse's COPY from S3)
 };
 
+// The files of a run's two sources, as listed (sorted).
+struct SourceFiles {
+  std::vector<io::FileEntry> songs;
+  std::vector<io::FileEntry> events;
+};
+
+// A backfill (--since/--until): its window, and the event files it reads
+// again (those dated inside it or not dated: backfill.h chose them).
+struct Backfill {
+  model::DayWindow window;
+  std::vector<io::FileEntry> events;
+};
+
+// What an incremental run loads, as the deciding sink chose it.
+struct IncrementalSources {
+  SourceFiles files;
+  // Whether the events are held to the backfill's window (a merge of it);
+  // a rebuild takes every event of every file.
+  bool keeps_window = false;
+  // Nothing new and no window to replace: the run changes nothing.
+  bool nothing_to_load = false;
+  std::string note;  // what was decided and why, for the summary
+};
+
 // What begin() is told about the load.
 struct LoadDescription {
   std::string load_id;    // unique to the run (LoadTicket::id)
@@ -56,12 +81,7 @@ struct LoadDescription {
   std::string log_data;
   CommitOracle oracle;    // settles what an interrupted earlier run left
   bool incremental = false;  // --incremental (a dry run shows the merge)
-};
-
-// The files of a run's two sources, as listed (sorted).
-struct SourceFiles {
-  std::vector<io::FileEntry> songs;
-  std::vector<io::FileEntry> events;
+  std::optional<Backfill> backfill{};  // --since/--until (a dry run shows the window's merge)
 };
 
 class Sink {
@@ -79,9 +99,13 @@ class Sink {
   // and no end_*() calls.
   virtual SinkInput input() const { return SinkInput::kRecordsSongsFirst; }
   // --incremental: which of `files` this load takes (those its ledger
-  // lacks), with what it decided in `note`. Asked of the deciding sink (a
-  // warehouse) only; config refuses --incremental for other targets.
-  virtual SourceFiles incremental_sources(const SourceFiles& files, std::string& note);
+  // lacks; with a backfill, also its event files, whatever the ledger
+  // says). Asked of the deciding sink (a warehouse) only; config refuses
+  // --incremental for other targets.
+  virtual IncrementalSources incremental_sources(const SourceFiles& files, const std::optional<Backfill>& backfill);
+  // A backfill, after the feeding: the files read whose events outside the
+  // window were left out (the ledger must not take them as loaded whole).
+  virtual void events_left_out(const std::vector<std::string>& /*sources*/) {}
   // What the sources hold, once listed and before any record.
   virtual void sources_listed(const SourceFiles& /*files*/) {}
   // For a sink that takes locations: loads the sources itself; returns the

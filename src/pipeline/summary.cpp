@@ -14,9 +14,12 @@ double RunSummary::total_seconds() const {
 
 std::string format_summary(const RunSummary& summary) {
   std::string out;
-  out += fmt::format("read     {} song files, {} event files, {:.1f} MB: {} songs, {} events\n",
+  out += fmt::format("read     {} song files, {} event files, {:.1f} MB: {} songs, {} events{}\n",
                      summary.song_files, summary.event_files, summary.input_bytes / 1e6, summary.songs_read,
-                     summary.events_read);
+                     summary.events_read,
+                     summary.events_outside_window > 0
+                         ? fmt::format(" ({} outside the window, left out)", summary.events_outside_window)
+                         : "");
   if (summary.rejects > 0) {
     out += fmt::format("rejects  {} (kept in {})\n", summary.rejects, summary.rejects_path);
   } else {
@@ -47,9 +50,9 @@ std::string summary_json(const RunSummary& summary) {
   out += "],";
   out += fmt::format(
       "\"song_files\":{},\"event_files\":{},\"input_bytes\":{},\"songs_read\":{},\"events_read\":{},"
-      "\"rejects\":{},\"rejects_path\":{},\"phases\":{{",
+      "\"events_outside_window\":{},\"rejects\":{},\"rejects_path\":{},\"phases\":{{",
       summary.song_files, summary.event_files, summary.input_bytes, summary.songs_read, summary.events_read,
-      summary.rejects, json_quote(summary.rejects_path));
+      summary.events_outside_window, summary.rejects, json_quote(summary.rejects_path));
   for (size_t idx = 0; idx < summary.phases.size(); ++idx) {
     out += fmt::format("{}{}:{:.6f}", idx ? "," : "", json_quote(summary.phases[idx].name),
                        summary.phases[idx].seconds);

@@ -31,6 +31,7 @@ struct RunSummary {
   uint64_t input_bytes = 0;
   uint64_t songs_read = 0;
   uint64_t events_read = 0;
+  uint64_t events_outside_window = 0;  // a backfill: events read and left out (not rejects)
   uint64_t rejects = 0;
   std::string rejects_path;  // empty when there were none
   std::vector<Phase> phases;

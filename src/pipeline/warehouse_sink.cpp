@@ -21,10 +21,24 @@ warehouse::SourceListing WarehouseSink::listing(const SourceFiles& files) const 
   return warehouse::SourceListing{song_data_, log_data_, files.songs, files.events};
 }
 
-SourceFiles WarehouseSink::incremental_sources(const SourceFiles& files, std::string& note) {
-  plan_ = warehouse_->plan_incremental(listing(files));
-  note = plan_->note;
-  return SourceFiles{plan_->songs, plan_->events};
+IncrementalSources WarehouseSink::incremental_sources(const SourceFiles& files,
+                                                     const std::optional<Backfill>& backfill) {
+  warehouse::SourceListing sources = listing(files);
+  if (backfill) {
+    sources.window = backfill->window;
+    sources.window_events = backfill->events;
+  }
+  plan_ = warehouse_->plan_incremental(sources);
+  IncrementalSources chosen;
+  chosen.files = SourceFiles{plan_->songs, plan_->events};
+  chosen.keeps_window = plan_->window.has_value();
+  chosen.nothing_to_load = plan_->nothing_to_load();
+  chosen.note = plan_->note;
+  return chosen;
+}
+
+void WarehouseSink::events_left_out(const std::vector<std::string>& sources) {
+  if (plan_) plan_->partly_loaded.insert(sources.begin(), sources.end());
 }
 
 void WarehouseSink::sources_listed(const SourceFiles& files) { warehouse_->plan_staging(listing(files)); }
@@ -65,10 +79,7 @@ void WarehouseSink::rehearse(const LoadDescription& load, std::ostream& out) {
   out << "-- " << name() << ": the statements of the load, in order\n";
   begin(load);
   SourceFiles none;
-  if (load.incremental) {
-    std::string note;
-    incremental_sources(none, note);
-  }
+  if (load.incremental) incremental_sources(none, load.backfill);
   sources_listed(none);
   if (warehouse_->stages_from_sources()) {
     warehouse_->stage_from_sources(listing(none));

@@ -19,7 +19,8 @@ class WarehouseSink final : public Sink {
   void begin(const LoadDescription& load) override;
   // Staging tables are independent: either may be copied first.
   SinkInput input() const override;
-  SourceFiles incremental_sources(const SourceFiles& files, std::string& note) override;
+  IncrementalSources incremental_sources(const SourceFiles& files, const std::optional<Backfill>& backfill) override;
+  void events_left_out(const std::vector<std::string>& sources) override;
   void sources_listed(const SourceFiles& files) override;
   model::Rejects load_sources(const SourceFiles& files, RunSummary& summary) override;
   void write_songs(const std::vector<model::SongRecord>& songs) override;

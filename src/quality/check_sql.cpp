@@ -77,12 +77,12 @@ CheckQueries check_queries(const Check& check) {
       break;
     }
     case CheckKind::kPlaysWithinEvents:
-      // The events loaded: all those kept by incremental loads, else the
-      // last full load's staging.
+      // The events loaded: those counted by the user-days incremental loads
+      // keep (each day's NextSong events), else the last full load's staging.
       queries.counts =
           "SELECT (SELECT COUNT(*) FROM songplays), (SELECT COUNT(*) FROM songplays) - "
-          "CASE WHEN (SELECT COUNT(*) FROM sparkify_events) > 0 "
-          "THEN (SELECT COUNT(*) FROM sparkify_events WHERE page = 'NextSong' AND user_id IS NOT NULL) "
+          "CASE WHEN (SELECT COUNT(*) FROM sparkify_user_days) > 0 "
+          "THEN (SELECT SUM(next_songs) FROM sparkify_user_days) "
           "ELSE (SELECT COUNT(*) FROM staging_events WHERE page = 'NextSong' AND user_id IS NOT NULL) END";
       break;
     case CheckKind::kMatchRate:

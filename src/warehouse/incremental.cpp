@@ -1,6 +1,5 @@
 #include "warehouse/incremental.h"
 
-#include <map>
 #include <stdexcept>
 
 #include "warehouse/sql_text.h"
@@ -10,17 +9,84 @@
 namespace sparkify::warehouse {
 namespace {
 
-constexpr const char* kCreateTables[] = {
+using Window = std::optional<model::DayWindow>;
+
+constexpr const char* kCreateShared[] = {
     "CREATE TABLE IF NOT EXISTS sparkify_files (source VARCHAR(4096) NOT NULL, size BIGINT NOT NULL, "
-    "version VARCHAR(256), load_id VARCHAR(64) NOT NULL, loaded_at TIMESTAMP NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS sparkify_events (LIKE staging_events)",
+    "version VARCHAR(256), load_id VARCHAR(64) NOT NULL, loaded_at TIMESTAMP NOT NULL, whole BOOLEAN NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sparkify_songs (LIKE staging_songs)",
-    "CREATE TABLE IF NOT EXISTS sparkify_plays (songplay_id BIGINT NOT NULL, user_id INTEGER NOT NULL, "
-    "session_id INTEGER, item_in_session INTEGER)",
 };
 
-constexpr const char* kClear[] = {"DELETE FROM sparkify_files", "DELETE FROM sparkify_events",
-                                  "DELETE FROM sparkify_songs", "DELETE FROM sparkify_plays"};
+constexpr const char* kStateTables = "sparkify_files, sparkify_songs, sparkify_kept_plays, sparkify_user_days";
+constexpr const char* kClear[] = {"DELETE FROM sparkify_files", "DELETE FROM sparkify_songs",
+                                  "DELETE FROM sparkify_kept_plays", "DELETE FROM sparkify_user_days"};
+
+// An earlier version kept every event (sparkify_events) and a ledger
+// without `whole`.
+constexpr const char* kFindEarlierState =
+    "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema() "
+    "AND table_name = 'sparkify_events'";
+constexpr const char* kDropEarlierState = "DROP TABLE IF EXISTS sparkify_events, sparkify_plays, sparkify_files";
+
+// The temporary tables of a merge, dropped before and after it.
+constexpr const char* kMergeTables =
+    "sparkify_day_keys, sparkify_merged_days, sparkify_touched_users, sparkify_play_keys, sparkify_old_plays, "
+    "sparkify_chosen, sparkify_new_plays";
+
+// The columns a kept play holds besides its id: the key, then the fields
+// that choose among copies of it (transform_sql.h's copy_rank).
+constexpr const char* kPlayColumns =
+    "user_id, session_id, item_in_session, ts, level, song, artist, length, location, user_agent";
+// The columns of a user-day: the fields of the users rule, and the count.
+constexpr const char* kDayColumns =
+    "user_id, day, ts, item_in_session, session_id, level, first_name, last_name, gender, next_songs";
+
+// The full load's orderings (transform_sql.h; a unit test holds them equal).
+constexpr const char* kCopyRank =
+    "ROW_NUMBER() OVER (PARTITION BY user_id, session_id, item_in_session\n"
+    "                            ORDER BY ts NULLS LAST, level NULLS LAST, song NULLS LAST,\n"
+    "                                     artist NULLS LAST, length NULLS LAST, location NULLS LAST,\n"
+    "                                     user_agent NULLS LAST) AS copy_rank";
+constexpr const char* kDayRecency =
+    "ROW_NUMBER() OVER (PARTITION BY user_id, day\n"
+    "                            ORDER BY ts DESC NULLS LAST, item_in_session DESC NULLS LAST,\n"
+    "                                     session_id DESC NULLS LAST, level NULLS LAST,\n"
+    "                                     first_name NULLS LAST, last_name NULLS LAST,\n"
+    "                                     gender NULLS LAST) AS recency";
+constexpr const char* kNewPlayOrder =
+    "ORDER BY c.ts NULLS LAST, c.user_id, c.session_id NULLS LAST, c.item_in_session NULLS LAST";
+
+// An event's UTC day (model::day_of_ts: rounded down, also before 1970);
+// an event without ts has a day of its own that no window holds.
+std::string day_of_ts() {
+  std::string per_day = std::to_string(model::kMillisPerDay);
+  return "CASE WHEN ts IS NULL THEN -2147483648 WHEN ts < 0 THEN (ts + 1) / " + per_day + " - 1 ELSE ts / " +
+         per_day + " END";
+}
+
+// A ts as the TIMESTAMP of start_time, as the full load computes it.
+std::string start_time_of(const std::string& alias) {
+  return "TIMESTAMP 'epoch' + (" + alias + ".ts / 1000) * INTERVAL '1 second' + (" + alias +
+         ".ts % 1000) * INTERVAL '1 millisecond'";
+}
+
+// `column` inside the window: a condition, NULL (no ts) counting as
+// outside. Without a window nothing is inside.
+std::string inside(const std::string& column, const Window& window) {
+  if (!window) return "FALSE";
+  std::string out = column + " IS NOT NULL";
+  if (auto start = window->start_ms()) out += " AND " + column + " >= " + std::to_string(*start);
+  if (auto end = window->end_ms()) out += " AND " + column + " < " + std::to_string(*end);
+  return "(" + out + ")";
+}
+
+std::string outside(const std::string& column, const Window& window) {
+  if (!window) return "TRUE";
+  std::string out = column + " IS NULL";
+  if (auto start = window->start_ms()) out += " OR " + column + " < " + std::to_string(*start);
+  if (auto end = window->end_ms()) out += " OR " + column + " >= " + std::to_string(*end);
+  return "(" + out + ")";
+}
 
 // A play's natural key, NULLs equal to each other (as PARTITION BY groups
 // them). Plain equalities, so that both engines join by hashing: NULL reads
@@ -34,6 +100,18 @@ std::string same_play(const char* a, const char* b) {
   return out;
 }
 
+std::string prefixed(const std::string& alias, const std::string& columns) {
+  std::string out;
+  size_t start = 0;
+  while (start < columns.size()) {
+    size_t end = columns.find(", ", start);
+    if (end == std::string::npos) end = columns.size();
+    out += (out.empty() ? "" : ", ") + alias + "." + columns.substr(start, end - start);
+    start = end + 2;
+  }
+  return out;
+}
+
 // `sql` with `from` replaced by `to`, which must be there once.
 std::string replaced(std::string sql, const std::string& from, const std::string& to) {
   size_t at = sql.find(from);
@@ -43,46 +121,42 @@ std::string replaced(std::string sql, const std::string& from, const std::string
   return sql.replace(at, from.size(), to);
 }
 
-// The kept plays of the keys a merge touches: each key's chosen event over
-// every event kept, matched against every song kept (the orderings are
-// transform_sql.h's; a unit test holds them equal).
-std::string chosen_plays_sql() {
-  return R"sql(
-CREATE TEMP TABLE sparkify_chosen AS
-SELECT e.ts, e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.item_in_session, e.location, e.user_agent
-FROM (
-  SELECT x.ts, x.user_id, x.level, x.session_id, x.item_in_session, x.location, x.user_agent, x.song, x.artist,
-         x.length,
-         ROW_NUMBER() OVER (PARTITION BY x.user_id, x.session_id, x.item_in_session
-                            ORDER BY ts NULLS LAST, level NULLS LAST, song NULLS LAST,
-                                     artist NULLS LAST, length NULLS LAST, location NULLS LAST,
-                                     user_agent NULLS LAST) AS copy_rank
-  FROM sparkify_events x
-  JOIN sparkify_affected a ON )sql" +
-         same_play("a", "x") + R"sql(
-  WHERE x.page = 'NextSong' AND x.user_id IS NOT NULL
-) e
-LEFT JOIN (
-  SELECT title, artist_name, duration, song_id, artist_id,
-         ROW_NUMBER() OVER (PARTITION BY title, artist_name, duration
-                            ORDER BY song_id, artist_id NULLS LAST) AS match_rank
-  FROM sparkify_songs
-  WHERE song_id IS NOT NULL
-) m
-  ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length AND m.match_rank = 1
-WHERE e.copy_rank = 1
-)sql";
+// The staged events as user-day candidates: one row each, counting the
+// NextSong ones.
+std::string staged_day_rows() {
+  return "SELECT user_id, " + day_of_ts() +
+         " AS day, ts, item_in_session, session_id, level, first_name, last_name, gender,\n"
+         "         CASE WHEN page = 'NextSong' THEN 1 ELSE 0 END AS next_songs\n"
+         "  FROM staging_events WHERE user_id IS NOT NULL";
 }
 
-// The statements of a merge, in order.
-std::vector<std::pair<std::string, const char*>> merge_statements() {
-  std::vector<std::pair<std::string, const char*>> statements;
-  auto add = [&](std::string sql, const char* what) { statements.emplace_back(std::move(sql), what); };
-  add("INSERT INTO sparkify_events SELECT * FROM staging_events", "keep the new events");
-  add("INSERT INTO sparkify_songs SELECT * FROM staging_songs", "keep the new songs");
+// Each (user, day) of `rows` (kDayColumns) as one row: the latest event by
+// the users rule, and the day's NextSong events summed.
+std::string latest_of_days(const std::string& rows) {
+  return "SELECT " + std::string(kDayColumns) + "\nFROM (\n  SELECT " +
+         "user_id, day, ts, item_in_session, session_id, level, first_name, last_name, gender,\n"
+         "         SUM(next_songs) OVER (PARTITION BY user_id, day) AS next_songs,\n         " +
+         kDayRecency + "\n  FROM (\n  " + rows + "\n  ) r\n) latest\nWHERE recency = 1";
+}
 
-  // Dimensions: the keys the new records touch, rebuilt from every record
-  // kept, by the full load's own statements.
+// The staged NextSong events with a user: the plays' candidates.
+std::string staged_plays() {
+  return std::string("SELECT ") + kPlayColumns + " FROM staging_events WHERE page = 'NextSong' AND user_id IS NOT NULL";
+}
+
+// The smallest copy of each play of `rows` (kPlayColumns), by copy_rank.
+std::string chosen_of(const std::string& rows) {
+  return std::string("SELECT ") + kPlayColumns + "\nFROM (\n  SELECT " + kPlayColumns + ",\n         " + kCopyRank +
+         "\n  FROM (\n    " + rows + "\n  ) x\n) c\nWHERE copy_rank = 1";
+}
+
+using Statements = std::vector<std::pair<std::string, const char*>>;
+
+void merge_songs(Statements& out) {
+  auto add = [&](std::string sql, const char* what) { out.emplace_back(std::move(sql), what); };
+  add("INSERT INTO sparkify_songs SELECT * FROM staging_songs", "keep the new songs");
+  // The keys the new songs touch, rebuilt from every song kept, by the
+  // full load's own statements.
   add("DELETE FROM songs WHERE song_id IN (SELECT song_id FROM staging_songs WHERE song_id IS NOT NULL)",
       "merge songs");
   add(replaced(sql::kInsertSongs, "FROM staging_songs\n  WHERE song_id IS NOT NULL",
@@ -93,177 +167,298 @@ std::vector<std::pair<std::string, const char*>> merge_statements() {
   add(replaced(sql::kInsertArtists, "FROM staging_songs\n  WHERE artist_id IS NOT NULL",
                "FROM sparkify_songs\n  WHERE artist_id IN (SELECT artist_id FROM staging_songs WHERE artist_id IS NOT NULL)"),
       "merge artists");
-  add("DELETE FROM users WHERE user_id IN (SELECT user_id FROM staging_events WHERE user_id IS NOT NULL)",
-      "merge users");
-  add(replaced(sql::kInsertUsers, "FROM staging_events\n  WHERE user_id IS NOT NULL",
-               "FROM sparkify_events\n  WHERE user_id IN (SELECT user_id FROM staging_events WHERE user_id IS NOT NULL)"),
-      "merge users");
+}
 
-  // Plays: the keys of the new NextSong events, and those of kept plays
-  // that a new song may match now.
-  add("DROP TABLE IF EXISTS sparkify_affected", "merge songplays");
-  add("DROP TABLE IF EXISTS sparkify_chosen", "merge songplays");
-  add(R"sql(
-CREATE TEMP TABLE sparkify_affected AS
+// User-days: the days of the staged events, merged with the kept row of
+// the same day unless the window replaces it; the window's other days go.
+// Then users: the latest day of every user touched.
+void merge_users(Statements& out, const Window& window) {
+  auto add = [&](std::string sql, const char* what) { out.emplace_back(std::move(sql), what); };
+  add("CREATE TEMP TABLE sparkify_day_keys AS SELECT DISTINCT user_id, " + day_of_ts() +
+          " AS day FROM staging_events WHERE user_id IS NOT NULL",
+      "merge user days");
+  add("CREATE TEMP TABLE sparkify_merged_days AS\n" +
+          latest_of_days(staged_day_rows() + "\n  UNION ALL\n  SELECT " + prefixed("d", kDayColumns) +
+                         "\n  FROM sparkify_user_days d JOIN sparkify_day_keys k ON k.user_id = d.user_id AND "
+                         "k.day = d.day\n  WHERE " +
+                         outside("d.ts", window)),
+      "merge user days");
+  add("CREATE TEMP TABLE sparkify_touched_users AS SELECT user_id FROM sparkify_day_keys UNION "
+      "SELECT user_id FROM sparkify_user_days WHERE " +
+          inside("ts", window),
+      "merge user days");
+  if (window) add("DELETE FROM sparkify_user_days WHERE " + inside("ts", window), "replace the window's user days");
+  add("DELETE FROM sparkify_user_days USING sparkify_merged_days m "
+      "WHERE sparkify_user_days.user_id = m.user_id AND sparkify_user_days.day = m.day",
+      "merge user days");
+  add(std::string("INSERT INTO sparkify_user_days (") + kDayColumns + ") SELECT " + kDayColumns +
+          " FROM sparkify_merged_days",
+      "merge user days");
+  add("DELETE FROM users WHERE user_id IN (SELECT user_id FROM sparkify_touched_users)", "merge users");
+  add(replaced(sql::kInsertUsers, "FROM staging_events\n  WHERE user_id IS NOT NULL",
+               "FROM sparkify_user_days\n  WHERE user_id IN (SELECT user_id FROM sparkify_touched_users)"),
+      "merge users");
+}
+
+// Plays: the keys of the staged NextSong events, of the window's kept
+// plays, and of kept plays that a new song may match now. Each is chosen
+// again from its staged copies and its kept one (unless the window
+// replaces it), keeps its id, or takes the next; one no longer there goes.
+void merge_plays(Statements& out, const Window& window) {
+  auto add = [&](std::string sql, const char* what) { out.emplace_back(std::move(sql), what); };
+  add(R"sql(CREATE TEMP TABLE sparkify_play_keys AS
 SELECT user_id, session_id, item_in_session FROM staging_events
 WHERE page = 'NextSong' AND user_id IS NOT NULL
 UNION
-SELECT e.user_id, e.session_id, e.item_in_session
-FROM sparkify_events e
+SELECT user_id, session_id, item_in_session FROM sparkify_kept_plays WHERE )sql" +
+          inside("ts", window) + R"sql(
+UNION
+SELECT p.user_id, p.session_id, p.item_in_session
+FROM sparkify_kept_plays p
 JOIN (SELECT DISTINCT title, artist_name, duration FROM staging_songs WHERE song_id IS NOT NULL) s
-  ON s.title = e.song AND s.artist_name = e.artist AND s.duration = e.length
-WHERE e.page = 'NextSong' AND e.user_id IS NOT NULL
-)sql",
+  ON s.title = p.song AND s.artist_name = p.artist AND s.duration = p.length)sql",
       "merge songplays");
-  add(chosen_plays_sql(), "merge songplays");
-  // A new key gets the next id, in the full load's order among the new.
-  add(R"sql(
-INSERT INTO sparkify_plays (songplay_id, user_id, session_id, item_in_session)
-SELECT ROW_NUMBER() OVER (ORDER BY c.ts NULLS LAST, c.user_id, c.session_id NULLS LAST,
-                                   c.item_in_session NULLS LAST)
-         + (SELECT COALESCE(MAX(songplay_id), 0) FROM sparkify_plays),
-       c.user_id, c.session_id, c.item_in_session
-FROM sparkify_chosen c
-LEFT JOIN sparkify_plays p ON )sql" + same_play("p", "c") + R"sql(
-WHERE p.songplay_id IS NULL
-)sql",
+  add("CREATE TEMP TABLE sparkify_old_plays AS SELECT p.songplay_id, " + prefixed("p", kPlayColumns) +
+          " FROM sparkify_kept_plays p JOIN sparkify_play_keys k ON " + same_play("k", "p"),
+      "merge songplays");
+  add("CREATE TEMP TABLE sparkify_chosen AS\n" +
+          chosen_of(staged_plays() + "\n    UNION ALL\n    SELECT " + kPlayColumns + " FROM sparkify_old_plays WHERE " +
+                    outside("ts", window)),
+      "merge songplays");
+  // A key kept before keeps its id; a new one gets the next, in the full
+  // load's order among the new.
+  add("CREATE TEMP TABLE sparkify_new_plays AS\nSELECT o.songplay_id, " + prefixed("c", kPlayColumns) +
+          "\nFROM sparkify_chosen c JOIN sparkify_old_plays o ON " + same_play("o", "c") +
+          "\nUNION ALL\nSELECT ROW_NUMBER() OVER (" + kNewPlayOrder +
+          ")\n         + (SELECT COALESCE(MAX(songplay_id), 0) FROM songplays),\n       " +
+          prefixed("c", kPlayColumns) + "\nFROM sparkify_chosen c LEFT JOIN sparkify_old_plays o ON " +
+          same_play("o", "c") + "\nWHERE o.songplay_id IS NULL",
       "number the new songplays");
-  add("DELETE FROM songplays WHERE songplay_id IN (SELECT p.songplay_id FROM sparkify_plays p JOIN sparkify_affected a ON " +
-          same_play("a", "p") + ")",
+  add("DELETE FROM songplays WHERE songplay_id IN (SELECT songplay_id FROM sparkify_old_plays)", "merge songplays");
+  add("DELETE FROM sparkify_kept_plays WHERE songplay_id IN (SELECT songplay_id FROM sparkify_old_plays)",
       "merge songplays");
+  add(std::string("INSERT INTO sparkify_kept_plays (songplay_id, ") + kPlayColumns + ") SELECT songplay_id, " +
+          kPlayColumns + " FROM sparkify_new_plays",
+      "merge songplays");
+  // Matched against the songs of the plays' titles only: the match_rank
+  // partitions are whole, and the catalog is not sorted for a day's plays.
   add(R"sql(
 INSERT INTO songplays (songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location,
                        user_agent)
-SELECT p.songplay_id,
-       TIMESTAMP 'epoch' + (c.ts / 1000) * INTERVAL '1 second' + (c.ts % 1000) * INTERVAL '1 millisecond',
-       c.user_id, c.level, c.song_id, c.artist_id, c.session_id, c.location, c.user_agent
-FROM sparkify_chosen c
-JOIN sparkify_plays p ON )sql" + same_play("p", "c"),
+SELECT e.songplay_id, )sql" +
+          start_time_of("e") + R"sql(,
+       e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.location, e.user_agent
+FROM sparkify_new_plays e
+LEFT JOIN (
+  SELECT title, artist_name, duration, song_id, artist_id,
+         ROW_NUMBER() OVER (PARTITION BY title, artist_name, duration
+                            ORDER BY song_id, artist_id NULLS LAST) AS match_rank
+  FROM sparkify_songs
+  WHERE song_id IS NOT NULL AND title IN (SELECT song FROM sparkify_new_plays)
+) m
+  ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length AND m.match_rank = 1
+)sql",
       "merge songplays");
-  // time: one row per start time of a play, no more, no fewer.
-  add("DELETE FROM time WHERE start_time IN (SELECT t.start_time FROM time t LEFT JOIN songplays s "
-      "ON s.start_time = t.start_time WHERE s.start_time IS NULL)",
+  // time: one row per start time of a play, no more, no fewer; only the
+  // start times of the plays touched can change.
+  add("DELETE FROM time WHERE start_time IN (SELECT " + start_time_of("o") +
+          " FROM (SELECT DISTINCT ts FROM sparkify_old_plays WHERE ts IS NOT NULL) o "
+          "LEFT JOIN sparkify_kept_plays p ON p.ts = o.ts WHERE p.ts IS NULL)",
       "merge time");
   add(replaced(sql::kInsertTime, "FROM (SELECT DISTINCT start_time FROM songplays WHERE start_time IS NOT NULL) t",
-               "FROM (SELECT DISTINCT s.start_time FROM songplays s LEFT JOIN time t ON t.start_time = s.start_time\n"
-               "      WHERE s.start_time IS NOT NULL AND t.start_time IS NULL) t"),
+               "FROM (SELECT DISTINCT n.start_time\n"
+               "      FROM (SELECT " +
+                   start_time_of("p") +
+                   " AS start_time FROM sparkify_new_plays p WHERE p.ts IS NOT NULL) n\n"
+                   "      LEFT JOIN time x ON x.start_time = n.start_time WHERE x.start_time IS NULL) t"),
       "merge time");
-  add("DROP TABLE sparkify_affected", "merge songplays");
-  add("DROP TABLE sparkify_chosen", "merge songplays");
+}
+
+// The statements of a merge, in order.
+Statements merge_statements(const Window& window) {
+  Statements statements;
+  statements.emplace_back(std::string("DROP TABLE IF EXISTS ") + kMergeTables, "merge");
+  merge_songs(statements);
+  merge_users(statements, window);
+  merge_plays(statements, window);
+  statements.emplace_back(std::string("DROP TABLE ") + kMergeTables, "merge");
   return statements;
 }
 
-// The ids and keys of the plays a full load numbered (transform_sql.h's
-// songplays, from the same staging, in the same order).
-constexpr const char* kKeepPlays = R"sql(
-INSERT INTO sparkify_plays (songplay_id, user_id, session_id, item_in_session)
-SELECT ROW_NUMBER() OVER (ORDER BY ts NULLS LAST, user_id, session_id NULLS LAST, item_in_session NULLS LAST),
-       user_id, session_id, item_in_session
-FROM (
-  SELECT ts, user_id, session_id, item_in_session,
-         ROW_NUMBER() OVER (PARTITION BY user_id, session_id, item_in_session
-                            ORDER BY ts NULLS LAST, level NULLS LAST, song NULLS LAST,
-                                     artist NULLS LAST, length NULLS LAST, location NULLS LAST,
-                                     user_agent NULLS LAST) AS copy_rank
-  FROM staging_events
-  WHERE page = 'NextSong' AND user_id IS NOT NULL
-) e
-WHERE copy_rank = 1
-)sql";
+// The kept state of a rebuild, from the staging the full transform read:
+// the plays numbered as transform_sql.h's songplays (same staging, same
+// order), the user-days.
+Statements rebuild_statements() {
+  Statements statements;
+  for (const char* clear : kClear) statements.emplace_back(clear, "empty the incremental state");
+  statements.emplace_back("INSERT INTO sparkify_songs SELECT * FROM staging_songs", "keep the songs");
+  statements.emplace_back(std::string("INSERT INTO sparkify_kept_plays (songplay_id, ") + kPlayColumns +
+                              ")\nSELECT ROW_NUMBER() OVER (" + kNewPlayOrder + "), " + prefixed("c", kPlayColumns) +
+                              "\nFROM (\n" + chosen_of(staged_plays()) + "\n) c",
+                          "keep the plays");
+  statements.emplace_back(std::string("INSERT INTO sparkify_user_days (") + kDayColumns + ")\n" +
+                              latest_of_days(staged_day_rows()),
+                          "keep the user days");
+  return statements;
+}
 
-// The ledger rows of `files`, a thousand to a statement.
-void record_files(PqConnection& connection, const std::vector<io::FileEntry>& files, const std::string& load_id) {
+// The ledger rows of `files`, a thousand to a statement; `whole` says
+// whether each had every event merged.
+void record_files(PqConnection& connection, const std::vector<std::pair<const io::FileEntry*, bool>>& files,
+                  const std::string& load_id) {
   constexpr size_t kRowsPerInsert = 1000;
   std::string when = quote_literal(utc_now_text());
   for (size_t start = 0; start < files.size(); start += kRowsPerInsert) {
-    std::string sql = "INSERT INTO sparkify_files (source, size, version, load_id, loaded_at) VALUES ";
+    std::string sql = "INSERT INTO sparkify_files (source, size, version, load_id, loaded_at, whole) VALUES ";
     for (size_t idx = start; idx < std::min(files.size(), start + kRowsPerInsert); ++idx) {
-      const auto& file = files[idx];
-      sql += (idx == start ? "(" : ", (") + quote_literal(file.path) + ", " + std::to_string(file.size) + ", " +
-             quote_literal(file.version) + ", " + quote_literal(load_id) + ", " + when + ")";
+      const auto& [file, whole] = files[idx];
+      sql += (idx == start ? "(" : ", (") + quote_literal(file->path) + ", " + std::to_string(file->size) + ", " +
+             quote_literal(file->version) + ", " + quote_literal(load_id) + ", " + when + ", " +
+             (whole ? "TRUE" : "FALSE") + ")";
     }
     connection.run(sql, "record the loaded files in sparkify_files");
   }
 }
 
+// The ledger rows of files read again, which their new rows replace.
+void forget_files(PqConnection& connection, const std::vector<std::string>& sources) {
+  constexpr size_t kPathsPerDelete = 1000;
+  for (size_t start = 0; start < sources.size(); start += kPathsPerDelete) {
+    std::string sql = "DELETE FROM sparkify_files WHERE source IN (";
+    for (size_t idx = start; idx < std::min(sources.size(), start + kPathsPerDelete); ++idx) {
+      sql += (idx == start ? "" : ", ") + quote_literal(sources[idx]);
+    }
+    connection.run(sql + ")", "replace the ledger rows of the files read again");
+  }
+}
+
+bool recorded_as(const std::map<std::string, LedgerEntry>& ledger, const io::FileEntry& file) {
+  auto found = ledger.find(file.path);
+  return found != ledger.end() && found->second.size == std::to_string(file.size) &&
+         found->second.version == file.version;
+}
+
+// The ledger after a load: every file read is recorded under `load_id`,
+// replacing its earlier row. A file that a backfill read in part (events
+// outside the window left out) is recorded as not whole, unless its row
+// said it was merged whole as it is now (its other days hold its events).
+void record_plan_files(PqConnection& connection, const IncrementalPlan& plan, const std::string& load_id) {
+  std::vector<std::pair<const io::FileEntry*, bool>> rows;
+  std::vector<std::string> replaced_rows;
+  for (const auto* files : {&plan.songs, &plan.events}) {
+    for (const auto& file : *files) {
+      bool whole = plan.partly_loaded.count(file.path) == 0;
+      if (!whole && recorded_as(plan.ledger, file) && plan.ledger.at(file.path).whole) continue;
+      if (plan.mode == IncrementalPlan::Mode::kMerge && plan.ledger.count(file.path) != 0) {
+        replaced_rows.push_back(file.path);  // a rebuild emptied the ledger
+      }
+      rows.emplace_back(&file, whole);
+    }
+  }
+  forget_files(connection, replaced_rows);
+  record_files(connection, rows, load_id);
+}
+
+std::string count_text(size_t count, const char* what) {
+  return std::to_string(count) + " " + what;
+}
+
 }  // namespace
 
-std::vector<std::string> merge_sql() {
+std::vector<std::string> merge_sql(const Window& window) {
   std::vector<std::string> statements;
-  for (const auto& [sql, what] : merge_statements()) statements.push_back(sql);
+  for (const auto& [sql, what] : merge_statements(window)) statements.push_back(sql);
   return statements;
 }
 
 void drop_incremental_tables(PqConnection& connection) {
-  connection.run("DROP TABLE IF EXISTS sparkify_files, sparkify_events, sparkify_songs, sparkify_plays",
-                 "drop the incremental state");
+  connection.run(std::string("DROP TABLE IF EXISTS ") + kStateTables, "drop the incremental state");
 }
 
-void create_incremental_tables(PqConnection& connection) {
-  for (const char* create : kCreateTables) connection.run(create, "create the incremental state");
+void create_incremental_tables(PqConnection& connection, const std::vector<std::string>& kept_state) {
+  auto earlier = connection.query(kFindEarlierState, {}, "look for an earlier version's incremental state");
+  if (!earlier.empty() && earlier[0][0].value_or("0") != "0") {
+    connection.run(kDropEarlierState, "drop an earlier version's incremental state (the next run rebuilds)");
+  }
+  for (const char* create : kCreateShared) connection.run(create, "create the incremental state");
+  for (const auto& create : kept_state) connection.run(create, "create the incremental state");
 }
 
 IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& sources) {
-  std::map<std::string, std::pair<std::string, std::string>> loaded;  // source → (size, version)
-  for (const auto& row : connection.query("SELECT source, size, version FROM sparkify_files", {},
-                                          "read the ledger of loaded files")) {
-    loaded[row[0].value_or("")] = {row[1].value_or(""), row[2].value_or("")};
-  }
   IncrementalPlan plan;
+  for (const auto& row : connection.query("SELECT source, size, version, whole FROM sparkify_files", {},
+                                          "read the ledger of loaded files")) {
+    std::string whole = row[3].value_or("t");
+    plan.ledger[row[0].value_or("")] = {row[1].value_or(""), row[2].value_or(""), whole == "t" || whole == "true"};
+  }
   if (connection.rehearsal()) {
-    // A dry run reads no ledger: it shows the merge of new files.
+    // A dry run reads no ledger: it shows the merge of new files (or of the
+    // backfill's).
     plan.mode = IncrementalPlan::Mode::kMerge;
-    plan.note = "incremental: the files sparkify_files lacks";
+    plan.window = sources.window;
+    plan.note = sources.window ? "backfill of " + sources.window->describe() + ": the window's event files"
+                               : "incremental: the files sparkify_files lacks";
     return plan;
   }
+  std::set<std::string> read_again;  // a backfill's event files, read whatever the ledger says
+  for (const auto& file : sources.window_events) read_again.insert(file.path);
   size_t changed = 0;
+  size_t loaded_before = 0;
   auto take_new = [&](const std::vector<io::FileEntry>& files, std::vector<io::FileEntry>& out) {
     for (const auto& file : files) {
-      auto found = loaded.find(file.path);
-      if (found == loaded.end()) {
+      if (read_again.count(file.path) != 0) continue;
+      auto found = plan.ledger.find(file.path);
+      if (found == plan.ledger.end()) {
         out.push_back(file);
-      } else if (found->second.first != std::to_string(file.size) || found->second.second != file.version) {
+      } else if (!recorded_as(plan.ledger, file) || !found->second.whole) {
         ++changed;
+      } else {
+        ++loaded_before;
       }
     }
   };
   take_new(sources.songs, plan.songs);
   take_new(sources.events, plan.events);
-  if (loaded.empty() || changed > 0) {
+  if (plan.ledger.empty() || changed > 0) {
     plan.mode = IncrementalPlan::Mode::kRebuild;
     plan.songs = sources.songs;
     plan.events = sources.events;
-    plan.note = loaded.empty() ? "incremental: nothing loaded before, so every file is loaded"
-                               : "incremental: " + std::to_string(changed) +
-                                     " loaded file(s) changed since, so every file is loaded again";
+    plan.note = plan.ledger.empty() ? "incremental: nothing loaded before, so every file is loaded"
+                                    : "incremental: " + std::to_string(changed) +
+                                          " loaded file(s) changed since (or were loaded in part), so every file is "
+                                          "loaded again";
+    if (sources.window) plan.note += "; the backfill's window gives way to this rebuild";
     return plan;
   }
   plan.mode = IncrementalPlan::Mode::kMerge;
+  if (sources.window) {
+    plan.window = sources.window;
+    size_t new_events = plan.events.size();
+    plan.events = sources.window_events;
+    plan.note = "backfill of " + sources.window->describe() + ": " +
+                count_text(plan.events.size(), "event file(s) dated inside the window or not dated") + " read (" +
+                count_text(new_events, "of them new") + "), " + count_text(plan.songs.size(), "new song file(s)") +
+                "; " + count_text(loaded_before, "other files loaded before");
+    return plan;
+  }
   plan.note = "incremental: " + std::to_string(plan.songs.size() + plan.events.size()) + " new files (" +
               std::to_string(plan.songs.size()) + " song, " + std::to_string(plan.events.size()) + " event), " +
-              std::to_string(sources.songs.size() + sources.events.size() - plan.songs.size() - plan.events.size()) +
-              " loaded before";
+              std::to_string(loaded_before) + " loaded before";
   return plan;
 }
 
 void apply_incremental(PqConnection& connection, const IncrementalPlan& plan, const std::string& load_id) {
-  if (plan.mode == IncrementalPlan::Mode::kRebuild) {
-    for (const char* clear : kClear) connection.run(clear, "empty the incremental state");
-    connection.run("INSERT INTO sparkify_events SELECT * FROM staging_events", "keep the events");
-    connection.run("INSERT INTO sparkify_songs SELECT * FROM staging_songs", "keep the songs");
-    connection.run(kKeepPlays, "keep the songplays' keys");
-  } else {
-    for (const auto& [sql, what] : merge_statements()) connection.run(sql, what);
-  }
+  Statements statements =
+      plan.mode == IncrementalPlan::Mode::kRebuild ? rebuild_statements() : merge_statements(plan.window);
+  for (const auto& [sql, what] : statements) connection.run(sql, what);
   if (connection.rehearsal()) {
-    connection.run("INSERT INTO sparkify_files (source, size, version, load_id, loaded_at) VALUES "
-                   "('<each file loaded>', <its size>, '<its ETag or modification time>', " +
-                       quote_literal(load_id) + ", '<now>')",
+    connection.run("INSERT INTO sparkify_files (source, size, version, load_id, loaded_at, whole) VALUES "
+                   "('<each file read>', <its size>, '<its ETag or modification time>', " +
+                       quote_literal(load_id) + ", '<now>', <whether every event of it was merged>)",
                    "record the loaded files in sparkify_files");
     return;
   }
-  record_files(connection, plan.songs, load_id);
-  record_files(connection, plan.events, load_id);
+  record_plan_files(connection, plan, load_id);
 }
 
 void clear_incremental_state(PqConnection& connection) {

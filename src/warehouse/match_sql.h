@@ -7,6 +7,11 @@
 
 namespace sparkify::warehouse {
 
-quality::MatchDiagnostics run_match_diagnostics(PqConnection& connection);
+// The songs the staged plays are matched against: those staged (a full
+// load), or every song kept (an incremental load, whose staging holds only
+// the new songs).
+enum class MatchCatalog { kStagedSongs, kKeptSongs };
+
+quality::MatchDiagnostics run_match_diagnostics(PqConnection& connection, MatchCatalog catalog);
 
 }  // namespace sparkify::warehouse

@@ -66,6 +66,28 @@ inline constexpr const char* kRecordLoad =
     "INSERT INTO sparkify_loads (load_id, committed_at) VALUES ($1, CURRENT_TIMESTAMP)";
 inline constexpr const char* kFindLoad = "SELECT 1 FROM sparkify_loads WHERE load_id = $1";
 
+// The kept state of incremental loads (incremental.h). The indexes let a
+// day's merge look up the keys, start times and ids it touches instead of
+// reading every kept play.
+inline constexpr const char* kCreateKeptState[] = {
+    R"sql(
+CREATE TABLE IF NOT EXISTS sparkify_kept_plays (
+  songplay_id BIGINT PRIMARY KEY, user_id INTEGER NOT NULL, session_id INTEGER, item_in_session INTEGER,
+  ts BIGINT, level TEXT COLLATE "C", song TEXT COLLATE "C", artist TEXT COLLATE "C", length DOUBLE PRECISION,
+  location TEXT COLLATE "C", user_agent TEXT COLLATE "C")
+)sql",
+    "CREATE INDEX IF NOT EXISTS sparkify_kept_plays_key ON sparkify_kept_plays "
+    "(user_id, COALESCE(session_id, -2147483648), COALESCE(item_in_session, -2147483648))",
+    "CREATE INDEX IF NOT EXISTS sparkify_kept_plays_ts ON sparkify_kept_plays (ts)",
+    R"sql(
+CREATE TABLE IF NOT EXISTS sparkify_user_days (
+  user_id INTEGER NOT NULL, day INTEGER NOT NULL, ts BIGINT, item_in_session INTEGER, session_id INTEGER,
+  level TEXT COLLATE "C", first_name TEXT COLLATE "C", last_name TEXT COLLATE "C", gender TEXT COLLATE "C",
+  next_songs BIGINT NOT NULL, PRIMARY KEY (user_id, day))
+)sql",
+    "CREATE INDEX IF NOT EXISTS sparkify_user_days_ts ON sparkify_user_days (ts)",
+};
+
 inline constexpr const char* kCreateTables[] = {kCreateStagingEvents, kCreateStagingSongs, kCreateSongplays,
                                                 kCreateUsers,         kCreateSongs,        kCreateArtists,
                                                 kCreateTime,          kCreateLoads};

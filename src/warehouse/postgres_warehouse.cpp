@@ -16,6 +16,10 @@ constexpr size_t kCopyChunkBytes = 1 << 20;
 
 const char* copy_name(bool songs) { return songs ? "COPY staging_songs" : "COPY staging_events"; }
 
+std::vector<std::string> kept_state() {
+  return {std::begin(postgres_sql::kCreateKeptState), std::end(postgres_sql::kCreateKeptState)};
+}
+
 }  // namespace
 
 PostgresWarehouse::PostgresWarehouse(const std::string& conninfo, const ConnectOptions& options)
@@ -32,7 +36,7 @@ void PostgresWarehouse::create_tables() {
   connection_->run(postgres_sql::kDropTables, "drop tables");
   drop_incremental_tables(*connection_);
   for (const char* create : postgres_sql::kCreateTables) connection_->run(create, "create table");
-  create_incremental_tables(*connection_);
+  create_incremental_tables(*connection_, kept_state());
   connection_->run("COMMIT", "commit");
 }
 
@@ -40,7 +44,7 @@ void PostgresWarehouse::begin_load(const std::string& /*load_id*/) {
   connection_->run("BEGIN", "begin");
   in_transaction_ = true;
   for (const char* create : postgres_sql::kCreateTables) connection_->run(create, "create table");
-  create_incremental_tables(*connection_);
+  create_incremental_tables(*connection_, kept_state());
   connection_->run(postgres_sql::kEmptyStaging, "empty staging tables");
 }
 
@@ -82,6 +86,7 @@ void PostgresWarehouse::end_stage() {
 
 TableCounts PostgresWarehouse::transform() {
   end_stage();
+  match_catalog_ = MatchCatalog::kStagedSongs;
   build_star();
   clear_incremental_state(*connection_);
   return count_tables(*connection_);
@@ -102,6 +107,7 @@ IncrementalPlan PostgresWarehouse::plan_incremental(const SourceListing& sources
 
 TableCounts PostgresWarehouse::transform_incremental(const IncrementalPlan& plan, const std::string& load_id) {
   end_stage();
+  match_catalog_ = MatchCatalog::kKeptSongs;
   if (plan.mode == IncrementalPlan::Mode::kRebuild) build_star();
   apply_incremental(*connection_, plan, load_id);
   return count_tables(*connection_);
@@ -114,7 +120,7 @@ std::vector<quality::CheckResult> PostgresWarehouse::run_checks(const std::vecto
 
 quality::MatchDiagnostics PostgresWarehouse::match_diagnostics() {
   end_stage();
-  return run_match_diagnostics(*connection_);
+  return run_match_diagnostics(*connection_, match_catalog_);
 }
 
 void PostgresWarehouse::commit(const std::string& load_id) {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "warehouse/connect_options.h"
+#include "warehouse/match_sql.h"
 #include "warehouse/pq_connection.h"
 #include "warehouse/warehouse.h"
 
@@ -46,6 +47,7 @@ class PostgresWarehouse final : public Warehouse {
   void flush_copy_buffer(bool force);
 
   std::unique_ptr<PqConnection> connection_;
+  MatchCatalog match_catalog_ = MatchCatalog::kStagedSongs;  // what the last transform left the songs in
   Staging staging_ = Staging::kNone;
   std::string copy_buffer_;
   bool in_transaction_ = false;

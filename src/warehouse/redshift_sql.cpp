@@ -81,6 +81,21 @@ std::string create_loads() {
                "DISTSTYLE ALL");
 }
 
+std::vector<std::string> create_kept_state() {
+  return {table("sparkify_kept_plays",
+                std::string("songplay_id BIGINT NOT NULL, user_id INTEGER NOT NULL, session_id INTEGER, "
+                            "item_in_session INTEGER,\n  ts BIGINT, level ") +
+                    kCode + ", song " + kText + ", artist " + kText + ", length DOUBLE PRECISION, location " + kText +
+                    ", user_agent " + kText,
+                "DISTKEY(user_id) SORTKEY(user_id)"),
+          table("sparkify_user_days",
+                std::string("user_id INTEGER NOT NULL, day INTEGER NOT NULL, ts BIGINT, item_in_session INTEGER, "
+                            "session_id INTEGER,\n  level ") +
+                    kCode + ", first_name " + kText + ", last_name " + kText + ", gender " + kCode +
+                    ", next_songs BIGINT NOT NULL",
+                "DISTKEY(user_id) SORTKEY(user_id)")};
+}
+
 std::vector<std::string> create_tables() {
   return {create_staging_events(), create_staging_songs(), create_songplays(), create_users(),
           create_songs(),          create_artists(),       create_time(),      create_loads()};

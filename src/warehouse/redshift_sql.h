@@ -33,6 +33,9 @@ std::string create_songs();
 std::string create_artists();
 std::string create_time();
 std::string create_loads();
+// The kept state of incremental loads (incremental.h): plays and user-days
+// on the slice of their user.
+std::vector<std::string> create_kept_state();
 
 // Every CREATE TABLE IF NOT EXISTS, in order.
 std::vector<std::string> create_tables();

@@ -69,7 +69,7 @@ void RedshiftWarehouse::create_tables() {
   connection_->run(redshift_sql::kDropTables, "drop tables");
   drop_incremental_tables(*connection_);
   for (const auto& create : redshift_sql::create_tables()) connection_->run(create, "create table");
-  create_incremental_tables(*connection_);
+  create_incremental_tables(*connection_, redshift_sql::create_kept_state());
   connection_->run("COMMIT", "commit");
 }
 
@@ -82,7 +82,7 @@ void RedshiftWarehouse::begin_load(const std::string& load_id) {
   connection_->run("BEGIN", "begin");
   in_transaction_ = true;
   for (const auto& create : redshift_sql::create_tables()) connection_->run(create, "create table");
-  create_incremental_tables(*connection_);
+  create_incremental_tables(*connection_, redshift_sql::create_kept_state());
   for (const char* empty : redshift_sql::kEmptyStaging) connection_->run(empty, "empty staging tables");
   if (options_.stage_via == StageVia::kCompacted) {
     auto rows = connection_->query(redshift_sql::kCountSlices, {}, "count the cluster's slices");
@@ -265,6 +265,7 @@ void RedshiftWarehouse::end_stage() {
 
 TableCounts RedshiftWarehouse::transform() {
   end_stage();
+  match_catalog_ = MatchCatalog::kStagedSongs;
   build_star();
   clear_incremental_state(*connection_);
   counts_ = count_tables(*connection_);
@@ -298,6 +299,7 @@ IncrementalPlan RedshiftWarehouse::plan_incremental(const SourceListing& sources
 TableCounts RedshiftWarehouse::transform_incremental(const IncrementalPlan& plan, const std::string& load_id) {
   end_stage();
   if (!failed_copy_.empty()) throw WarehouseError(failed_copy_, "XX000");
+  match_catalog_ = MatchCatalog::kKeptSongs;
   if (plan.mode == IncrementalPlan::Mode::kRebuild) build_star();
   apply_incremental(*connection_, plan, load_id);
   counts_ = count_tables(*connection_);
@@ -311,7 +313,7 @@ std::vector<quality::CheckResult> RedshiftWarehouse::run_checks(const std::vecto
 
 quality::MatchDiagnostics RedshiftWarehouse::match_diagnostics() {
   end_stage();
-  return run_match_diagnostics(*connection_);
+  return run_match_diagnostics(*connection_, match_catalog_);
 }
 
 void RedshiftWarehouse::commit(const std::string& load_id) {

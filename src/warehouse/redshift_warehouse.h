@@ -17,6 +17,7 @@
 #include <string>
 
 #include "io/file_system.h"
+#include "warehouse/match_sql.h"
 #include "warehouse/pq_connection.h"
 #include "warehouse/staging_parts.h"
 #include "warehouse/warehouse.h"
@@ -91,6 +92,7 @@ class RedshiftWarehouse final : public Warehouse {
   std::string parts_buffer_;
   std::string failed_copy_;  // a failed direct COPY, thrown by transform()
   TableCounts counts_;
+  MatchCatalog match_catalog_ = MatchCatalog::kStagedSongs;  // what the last transform left the songs in
   bool in_transaction_ = false;
   bool wrote_files_ = false;
 };

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ struct SourceListing {
   std::string log_data;
   std::vector<io::FileEntry> songs;
   std::vector<io::FileEntry> events;
+  // A backfill (--since/--until): its window, and the event files it
+  // reads again (those of `events` dated inside it or not dated).
+  std::optional<model::DayWindow> window{};
+  std::vector<io::FileEntry> window_events{};
 };
 
 class Warehouse {
@@ -70,7 +75,8 @@ class Warehouse {
 
   // --incremental (incremental.h): which of `sources` to load, read from
   // the ledger inside the open load; then, once they are staged, the merge
-  // (or a rebuild) in place of transform(), recording the files.
+  // (or a rebuild) in place of transform(), recording the files. After it,
+  // match_diagnostics() explains the staged events against every song kept.
   virtual IncrementalPlan plan_incremental(const SourceListing& sources) = 0;
   virtual TableCounts transform_incremental(const IncrementalPlan& plan, const std::string& load_id) = 0;
 
@@ -86,7 +92,8 @@ class Warehouse {
   // load, its new tables before they are committed.
   virtual std::vector<quality::CheckResult> run_checks(const std::vector<quality::Check>& checks) = 0;
 
-  // Why plays did or did not match a song, from the open load's staging.
+  // Why plays did or did not match a song: the open load's staged events,
+  // against its staged songs (a full load) or every song kept (incremental).
   virtual quality::MatchDiagnostics match_diagnostics() = 0;
 
   // Records `load_id` in the ledger of committed loads (sparkify_loads),

@@ -223,6 +223,60 @@ TEST(Settings, IncrementalLoadsAreForAWarehouse) {
   EXPECT_NE(usage_error_of([&] { resolve_etl_settings(warehouse.flags); }).find("exclude"), std::string::npos);
 }
 
+TEST(Settings, SinceAndUntilAreABackfillOfWholeUtcDays) {
+  LocalRun run;
+  run.flags.target = "postgresql://etl@db/sparkify";
+  run.flags.since = "2018-11-05";
+  run.flags.until = "2018-11-06";
+  Settings settings = resolve_etl_settings(run.flags);
+  EXPECT_TRUE(settings.incremental);  // implied
+  ASSERT_TRUE(settings.window);
+  EXPECT_EQ(settings.window->first_day, model::parse_day("2018-11-05"));
+  EXPECT_EQ(settings.window->last_day, model::parse_day("2018-11-06"));
+  run.flags.until.reset();  // either alone
+  EXPECT_FALSE(resolve_etl_settings(run.flags).window->last_day);
+  run.flags.since.reset();
+  EXPECT_FALSE(resolve_etl_settings(run.flags).window);
+  EXPECT_FALSE(resolve_etl_settings(run.flags).incremental);
+}
+
+TEST(Settings, ABadWindowIsAUsageErrorBeforeAnyWork) {
+  LocalRun run;
+  run.flags.target = "postgresql://etl@db/sparkify";
+  for (const char* bad : {"2018-11-31", "2018-13-01", "18-11-05", "2018-11-5", "2018/11/05", "2018-11-05T00:00",
+                          "yesterday", ""}) {
+    run.flags.since = bad;
+    EXPECT_NE(usage_error_of([&] { resolve_etl_settings(run.flags); }).find("--since takes a date YYYY-MM-DD"),
+              std::string::npos)
+        << bad;
+  }
+  run.flags.since = "2018-11-06";
+  run.flags.until = "2018-11-05";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(run.flags); }).find("--since 2018-11-06 is after --until"),
+            std::string::npos);
+  run.flags.until = "2018-11-06";  // one day: since = until
+  EXPECT_TRUE(resolve_etl_settings(run.flags).window);
+  run.flags.full_refresh = true;
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(run.flags); }).find("exclude --full-refresh"),
+            std::string::npos);
+  LocalRun lake;
+  lake.flags.until = "2018-11-06";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(lake.flags); }).find("--since/--until"), std::string::npos);
+}
+
+TEST(Settings, ABackfillIntoRedshiftStagesWhatTheToolRead) {
+  RedshiftRun run;
+  run.flags.since = "2018-11-05";
+  EXPECT_TRUE(resolve_etl_settings(run.flags).window);
+  // Sources on S3 are staged directly unless told otherwise.
+  run.flags.song_data = "s3://raw/song_data";
+  run.flags.log_data = "s3://raw/log_data";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(run.flags); }).find("--stage-via compacted"),
+            std::string::npos);
+  run.flags.stage_via = "compacted";
+  EXPECT_TRUE(resolve_etl_settings(run.flags).window);
+}
+
 TEST(Settings, EveryCommandChecksItsTarget) {
   LocalRun run;
   run.flags.target = "mysql://etl@db/sparkify";

@@ -211,9 +211,26 @@ TEST_F(EtlSafetyTest, ADryRunPrintsEveryStatementAndConnectsToNothing) {
   outcome = run_cli("etl" + sources() + " --rejects " + (work_ / "rejects.ndjson") +
                     " --target 'postgresql://etl@127.0.0.1:1/sparkify' --incremental --dry-run");
   ASSERT_EQ(outcome.status, 0) << outcome.output;
-  for (const char* statement : {"SELECT source, size, version FROM sparkify_files", "CREATE TEMP TABLE sparkify_affected",
-                                "INSERT INTO sparkify_files"}) {
+  for (const char* statement : {"SELECT source, size, version, whole FROM sparkify_files",
+                                "CREATE TEMP TABLE sparkify_chosen", "INSERT INTO sparkify_files"}) {
     EXPECT_NE(outcome.output.find(statement), std::string::npos) << statement << "\n" << outcome.output;
+  }
+  EXPECT_EQ(outcome.output.find("DELETE FROM sparkify_user_days WHERE ("), std::string::npos) << outcome.output;
+
+  // A backfill shows its window, and the merge that replaces its days.
+  outcome = run_cli("etl" + sources() + " --rejects " + (work_ / "rejects.ndjson") +
+                    " --target 'postgresql://etl@127.0.0.1:1/sparkify' --since 2018-11-05 --until 2018-11-06 --dry-run");
+  ASSERT_EQ(outcome.status, 0) << outcome.output;
+  for (const char* shown : {"-- backfill of 2018-11-05 to 2018-11-06 (UTC)",
+                            "DELETE FROM sparkify_user_days WHERE (ts IS NOT NULL AND ts >= 1541376000000 AND ts < "
+                            "1541548800000)"}) {
+    EXPECT_NE(outcome.output.find(shown), std::string::npos) << shown << "\n" << outcome.output;
+  }
+  // A bad window is refused before any work.
+  for (const char* window : {" --since 2018-11-31", " --since 2018-11-06 --until 2018-11-05",
+                             " --until 2018-11-05 --full-refresh"}) {
+    outcome = run_cli("etl" + sources() + " --target 'postgresql://etl@127.0.0.1:1/sparkify'" + window);
+    EXPECT_EQ(outcome.status, 2) << window << "\n" << outcome.output;
   }
 
   // Its checks still come first: a lake around the input is refused.
