@@ -67,7 +67,8 @@ case $kind in
     psql -qAt "$SPARKIFY_TEST_PG" -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" >/dev/null
     base=${SPARKIFY_TEST_PG%/*}
     fresh_target() {  # a new database; prints its URI
-      psql -qAt "$SPARKIFY_TEST_PG" -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1" >/dev/null
+      psql -qAt "$SPARKIFY_TEST_PG" -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $1" \
+        -c "CREATE DATABASE $1" >/dev/null
       echo "$base/$1"
     }
     target_flags() { echo "--target $1"; }
@@ -108,6 +109,7 @@ for threads in 1 2; do
   measure $(target_flags "$daily") --threads "$threads" --incremental \
     --song-data "$work/arriving/song_data" --log-data "$work/arriving/log_data" >/dev/null
   settle "$daily"
+  mkdir -p "$work/arriving/log_data/$(dirname "$last_day")"
   ln "$work/data/log_data/$last_day" "$work/arriving/log_data/$last_day"
   # shellcheck disable=SC2046
   read -r day_wall day_cpu day_rss < <(measure $(target_flags "$daily") --threads "$threads" --incremental \

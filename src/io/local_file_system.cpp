@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -32,6 +33,19 @@ bool has_suffix(const std::string& name, const std::vector<std::string>& suffixe
     return name.size() >= suffix.size() &&
            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
   });
+}
+
+// A listed file from one stat(): its size, and its modification time as
+// the version (std::filesystem's file_clock count, as last_write_time()
+// gives it). A listing of many small files is mostly these calls, so each
+// file costs one, not one per attribute.
+FileEntry listed_file(std::string path) {
+  struct stat info {};
+  if (::stat(path.c_str(), &info) != 0) fail("cannot stat", path, errno);
+  using namespace std::chrono;
+  sys_time<nanoseconds> modified{seconds{info.st_mtim.tv_sec} + nanoseconds{info.st_mtim.tv_nsec}};
+  auto version = file_clock::from_sys(modified).time_since_epoch().count();
+  return FileEntry{std::move(path), static_cast<uint64_t>(info.st_size), std::to_string(version)};
 }
 
 std::string unique_suffix() {
@@ -137,11 +151,7 @@ std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
   if (error || !fs::exists(status)) throw IoError("no such file or folder: " + root);
   std::vector<FileEntry> entries;
   if (fs::is_regular_file(status)) {
-    auto size = static_cast<uint64_t>(fs::file_size(root, error));
-    if (error) throw IoError("cannot stat " + root + ": " + error.message());
-    auto modified = fs::last_write_time(root, error);
-    if (error) throw IoError("cannot stat " + root + ": " + error.message());
-    entries.push_back({root, size, std::to_string(modified.time_since_epoch().count())});
+    entries.push_back(listed_file(root));
     return entries;
   }
   // A folder reached twice (a symbolic link back up the tree, or two links
@@ -175,13 +185,7 @@ std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
     } else if (has_suffix(name, suffixes)) {
       bool regular = entry.is_regular_file(error);
       if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-      if (regular) {
-        uint64_t size = entry.file_size(error);
-        if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-        auto modified = entry.last_write_time(error);
-        if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-        entries.push_back({path, size, std::to_string(modified.time_since_epoch().count())});
-      }
+      if (regular) entries.push_back(listed_file(path));
     }
     it.increment(error);
     if (error) {

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "warehouse/sql_text.h"
+#include "warehouse/table_counts.h"
 #include "warehouse/transform_sql.h"
 #include "warehouse/warehouse.h"
 
@@ -15,11 +16,14 @@ constexpr const char* kCreateShared[] = {
     "CREATE TABLE IF NOT EXISTS sparkify_files (source VARCHAR(4096) NOT NULL, size BIGINT NOT NULL, "
     "version VARCHAR(256), load_id VARCHAR(64) NOT NULL, loaded_at TIMESTAMP NOT NULL, whole BOOLEAN NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sparkify_songs (LIKE staging_songs)",
+    "CREATE TABLE IF NOT EXISTS sparkify_counts (star_table VARCHAR(16) NOT NULL, row_count BIGINT NOT NULL)",
 };
 
-constexpr const char* kStateTables = "sparkify_files, sparkify_songs, sparkify_kept_plays, sparkify_user_days";
-constexpr const char* kClear[] = {"DELETE FROM sparkify_files", "DELETE FROM sparkify_songs",
-                                  "DELETE FROM sparkify_kept_plays", "DELETE FROM sparkify_user_days"};
+constexpr const char* kStateTables =
+    "sparkify_files, sparkify_songs, sparkify_song_matches, sparkify_kept_plays, sparkify_user_days, sparkify_counts";
+constexpr const char* kClear[] = {"DELETE FROM sparkify_files",      "DELETE FROM sparkify_songs",
+                                  "DELETE FROM sparkify_song_matches", "DELETE FROM sparkify_kept_plays",
+                                  "DELETE FROM sparkify_user_days",  "DELETE FROM sparkify_counts"};
 
 // An earlier version kept every event (sparkify_events) and a ledger
 // without `whole`.
@@ -139,6 +143,23 @@ std::string latest_of_days(const std::string& rows) {
          kDayRecency + "\n  FROM (\n  " + rows + "\n  ) r\n) latest\nWHERE recency = 1";
 }
 
+// The song each (title, artist name, duration) of `songs` matches, as
+// transform_sql.h's songplays choose it (match_rank); only triples with
+// all three can match a play.
+std::string song_matches_of(const std::string& songs) {
+  return R"sql(INSERT INTO sparkify_song_matches (title, artist_name, duration, song_id, artist_id)
+SELECT title, artist_name, duration, song_id, artist_id
+FROM (
+  SELECT title, artist_name, duration, song_id, artist_id,
+         ROW_NUMBER() OVER (PARTITION BY title, artist_name, duration
+                            ORDER BY song_id, artist_id NULLS LAST) AS match_rank
+  FROM sparkify_songs
+  WHERE song_id IS NOT NULL AND title IS NOT NULL AND artist_name IS NOT NULL AND duration IS NOT NULL)sql" +
+         songs + R"sql(
+) m
+WHERE m.match_rank = 1)sql";
+}
+
 // The staged NextSong events with a user: the plays' candidates.
 std::string staged_plays() {
   return std::string("SELECT ") + kPlayColumns + " FROM staging_events WHERE page = 'NextSong' AND user_id IS NOT NULL";
@@ -150,21 +171,55 @@ std::string chosen_of(const std::string& rows) {
          "\n  FROM (\n    " + rows + "\n  ) x\n) c\nWHERE copy_rank = 1";
 }
 
-using Statements = std::vector<std::pair<std::string, const char*>>;
+using StarCount = int64_t model::TableCounts::*;
+
+// The star tables' rows, kept so that a merge need not count every table:
+// it adds the rows its statements insert and takes away those they delete.
+constexpr std::pair<const char*, StarCount> kStarCounts[] = {
+    {"songplays", &model::TableCounts::songplays}, {"users", &model::TableCounts::users},
+    {"songs", &model::TableCounts::songs},         {"artists", &model::TableCounts::artists},
+    {"time", &model::TableCounts::time}};
+
+// One statement, and the star table whose rows it inserts (+1) or deletes
+// (-1), if any.
+struct Statement {
+  std::string sql;
+  const char* what;
+  StarCount table;
+  int sign;
+};
+
+class Statements {
+ public:
+  void add(std::string sql, const char* what) { list_.push_back(Statement{std::move(sql), what, nullptr, 0}); }
+  void inserts(StarCount table, std::string sql, const char* what) {
+    list_.push_back(Statement{std::move(sql), what, table, +1});
+  }
+  void deletes(StarCount table, std::string sql, const char* what) {
+    list_.push_back(Statement{std::move(sql), what, table, -1});
+  }
+  const std::vector<Statement>& list() const { return list_; }
+
+ private:
+  std::vector<Statement> list_;
+};
 
 void merge_songs(Statements& out) {
-  auto add = [&](std::string sql, const char* what) { out.emplace_back(std::move(sql), what); };
-  add("INSERT INTO sparkify_songs SELECT * FROM staging_songs", "keep the new songs");
+  out.add("INSERT INTO sparkify_songs SELECT * FROM staging_songs", "keep the new songs");
   // The keys the new songs touch, rebuilt from every song kept, by the
   // full load's own statements.
-  add("DELETE FROM songs WHERE song_id IN (SELECT song_id FROM staging_songs WHERE song_id IS NOT NULL)",
+  out.deletes(&model::TableCounts::songs, "DELETE FROM songs WHERE song_id IN (SELECT song_id FROM staging_songs WHERE song_id IS NOT NULL)",
       "merge songs");
-  add(replaced(sql::kInsertSongs, "FROM staging_songs\n  WHERE song_id IS NOT NULL",
+  out.inserts(&model::TableCounts::songs, replaced(sql::kInsertSongs, "FROM staging_songs\n  WHERE song_id IS NOT NULL",
                "FROM sparkify_songs\n  WHERE song_id IN (SELECT song_id FROM staging_songs WHERE song_id IS NOT NULL)"),
       "merge songs");
-  add("DELETE FROM artists WHERE artist_id IN (SELECT artist_id FROM staging_songs WHERE artist_id IS NOT NULL)",
+  // The matches of the new songs' titles, chosen again among every song
+  // of those titles (their match_rank partitions whole).
+  out.add("DELETE FROM sparkify_song_matches WHERE title IN (SELECT title FROM staging_songs)", "merge song matches");
+  out.add(song_matches_of("\n    AND title IN (SELECT title FROM staging_songs)"), "merge song matches");
+  out.deletes(&model::TableCounts::artists, "DELETE FROM artists WHERE artist_id IN (SELECT artist_id FROM staging_songs WHERE artist_id IS NOT NULL)",
       "merge artists");
-  add(replaced(sql::kInsertArtists, "FROM staging_songs\n  WHERE artist_id IS NOT NULL",
+  out.inserts(&model::TableCounts::artists, replaced(sql::kInsertArtists, "FROM staging_songs\n  WHERE artist_id IS NOT NULL",
                "FROM sparkify_songs\n  WHERE artist_id IN (SELECT artist_id FROM staging_songs WHERE artist_id IS NOT NULL)"),
       "merge artists");
 }
@@ -173,29 +228,28 @@ void merge_songs(Statements& out) {
 // the same day unless the window replaces it; the window's other days go.
 // Then users: the latest day of every user touched.
 void merge_users(Statements& out, const Window& window) {
-  auto add = [&](std::string sql, const char* what) { out.emplace_back(std::move(sql), what); };
-  add("CREATE TEMP TABLE sparkify_day_keys AS SELECT DISTINCT user_id, " + day_of_ts() +
+  out.add("CREATE TEMP TABLE sparkify_day_keys AS SELECT DISTINCT user_id, " + day_of_ts() +
           " AS day FROM staging_events WHERE user_id IS NOT NULL",
       "merge user days");
-  add("CREATE TEMP TABLE sparkify_merged_days AS\n" +
+  out.add("CREATE TEMP TABLE sparkify_merged_days AS\n" +
           latest_of_days(staged_day_rows() + "\n  UNION ALL\n  SELECT " + prefixed("d", kDayColumns) +
                          "\n  FROM sparkify_user_days d JOIN sparkify_day_keys k ON k.user_id = d.user_id AND "
                          "k.day = d.day\n  WHERE " +
                          outside("d.ts", window)),
       "merge user days");
-  add("CREATE TEMP TABLE sparkify_touched_users AS SELECT user_id FROM sparkify_day_keys UNION "
+  out.add("CREATE TEMP TABLE sparkify_touched_users AS SELECT user_id FROM sparkify_day_keys UNION "
       "SELECT user_id FROM sparkify_user_days WHERE " +
           inside("ts", window),
       "merge user days");
-  if (window) add("DELETE FROM sparkify_user_days WHERE " + inside("ts", window), "replace the window's user days");
-  add("DELETE FROM sparkify_user_days USING sparkify_merged_days m "
+  if (window) out.add("DELETE FROM sparkify_user_days WHERE " + inside("ts", window), "replace the window's user days");
+  out.add("DELETE FROM sparkify_user_days USING sparkify_merged_days m "
       "WHERE sparkify_user_days.user_id = m.user_id AND sparkify_user_days.day = m.day",
       "merge user days");
-  add(std::string("INSERT INTO sparkify_user_days (") + kDayColumns + ") SELECT " + kDayColumns +
+  out.add(std::string("INSERT INTO sparkify_user_days (") + kDayColumns + ") SELECT " + kDayColumns +
           " FROM sparkify_merged_days",
       "merge user days");
-  add("DELETE FROM users WHERE user_id IN (SELECT user_id FROM sparkify_touched_users)", "merge users");
-  add(replaced(sql::kInsertUsers, "FROM staging_events\n  WHERE user_id IS NOT NULL",
+  out.deletes(&model::TableCounts::users, "DELETE FROM users WHERE user_id IN (SELECT user_id FROM sparkify_touched_users)", "merge users");
+  out.inserts(&model::TableCounts::users, replaced(sql::kInsertUsers, "FROM staging_events\n  WHERE user_id IS NOT NULL",
                "FROM sparkify_user_days\n  WHERE user_id IN (SELECT user_id FROM sparkify_touched_users)"),
       "merge users");
 }
@@ -204,68 +258,61 @@ void merge_users(Statements& out, const Window& window) {
 // plays, and of kept plays that a new song may match now. Each is chosen
 // again from its staged copies and its kept one (unless the window
 // replaces it), keeps its id, or takes the next; one no longer there goes.
-void merge_plays(Statements& out, const Window& window) {
-  auto add = [&](std::string sql, const char* what) { out.emplace_back(std::move(sql), what); };
-  add(R"sql(CREATE TEMP TABLE sparkify_play_keys AS
+void merge_plays(Statements& out, const Window& window, bool new_songs) {
+  std::string keys = R"sql(CREATE TEMP TABLE sparkify_play_keys AS
 SELECT user_id, session_id, item_in_session FROM staging_events
 WHERE page = 'NextSong' AND user_id IS NOT NULL
 UNION
 SELECT user_id, session_id, item_in_session FROM sparkify_kept_plays WHERE )sql" +
-          inside("ts", window) + R"sql(
+                     inside("ts", window);
+  if (new_songs) {
+    keys += R"sql(
 UNION
 SELECT p.user_id, p.session_id, p.item_in_session
 FROM sparkify_kept_plays p
 JOIN (SELECT DISTINCT title, artist_name, duration FROM staging_songs WHERE song_id IS NOT NULL) s
-  ON s.title = p.song AND s.artist_name = p.artist AND s.duration = p.length)sql",
-      "merge songplays");
-  add("CREATE TEMP TABLE sparkify_old_plays AS SELECT p.songplay_id, " + prefixed("p", kPlayColumns) +
+  ON s.title = p.song AND s.artist_name = p.artist AND s.duration = p.length)sql";
+  }
+  out.add(keys, "merge songplays");
+  out.add("CREATE TEMP TABLE sparkify_old_plays AS SELECT p.songplay_id, " + prefixed("p", kPlayColumns) +
           " FROM sparkify_kept_plays p JOIN sparkify_play_keys k ON " + same_play("k", "p"),
       "merge songplays");
-  add("CREATE TEMP TABLE sparkify_chosen AS\n" +
+  out.add("CREATE TEMP TABLE sparkify_chosen AS\n" +
           chosen_of(staged_plays() + "\n    UNION ALL\n    SELECT " + kPlayColumns + " FROM sparkify_old_plays WHERE " +
                     outside("ts", window)),
       "merge songplays");
   // A key kept before keeps its id; a new one gets the next, in the full
   // load's order among the new.
-  add("CREATE TEMP TABLE sparkify_new_plays AS\nSELECT o.songplay_id, " + prefixed("c", kPlayColumns) +
+  out.add("CREATE TEMP TABLE sparkify_new_plays AS\nSELECT o.songplay_id, " + prefixed("c", kPlayColumns) +
           "\nFROM sparkify_chosen c JOIN sparkify_old_plays o ON " + same_play("o", "c") +
           "\nUNION ALL\nSELECT ROW_NUMBER() OVER (" + kNewPlayOrder +
           ")\n         + (SELECT COALESCE(MAX(songplay_id), 0) FROM songplays),\n       " +
           prefixed("c", kPlayColumns) + "\nFROM sparkify_chosen c LEFT JOIN sparkify_old_plays o ON " +
           same_play("o", "c") + "\nWHERE o.songplay_id IS NULL",
       "number the new songplays");
-  add("DELETE FROM songplays WHERE songplay_id IN (SELECT songplay_id FROM sparkify_old_plays)", "merge songplays");
-  add("DELETE FROM sparkify_kept_plays WHERE songplay_id IN (SELECT songplay_id FROM sparkify_old_plays)",
-      "merge songplays");
-  add(std::string("INSERT INTO sparkify_kept_plays (songplay_id, ") + kPlayColumns + ") SELECT songplay_id, " +
+  out.deletes(&model::TableCounts::songplays, "DELETE FROM songplays WHERE songplay_id IN (SELECT songplay_id FROM sparkify_old_plays)", "merge songplays");
+  out.add("DELETE FROM sparkify_kept_plays USING sparkify_old_plays o WHERE " + same_play("o", "sparkify_kept_plays"),
+          "merge songplays");
+  out.add(std::string("INSERT INTO sparkify_kept_plays (songplay_id, ") + kPlayColumns + ") SELECT songplay_id, " +
           kPlayColumns + " FROM sparkify_new_plays",
       "merge songplays");
-  // Matched against the songs of the plays' titles only: the match_rank
-  // partitions are whole, and the catalog is not sorted for a day's plays.
-  add(R"sql(
+  out.inserts(&model::TableCounts::songplays, R"sql(
 INSERT INTO songplays (songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location,
                        user_agent)
-SELECT e.songplay_id, )sql" +
-          start_time_of("e") + R"sql(,
+SELECT e.songplay_id, )sql" + start_time_of("e") + R"sql(,
        e.user_id, e.level, m.song_id, m.artist_id, e.session_id, e.location, e.user_agent
 FROM sparkify_new_plays e
-LEFT JOIN (
-  SELECT title, artist_name, duration, song_id, artist_id,
-         ROW_NUMBER() OVER (PARTITION BY title, artist_name, duration
-                            ORDER BY song_id, artist_id NULLS LAST) AS match_rank
-  FROM sparkify_songs
-  WHERE song_id IS NOT NULL AND title IN (SELECT song FROM sparkify_new_plays)
-) m
-  ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length AND m.match_rank = 1
+LEFT JOIN sparkify_song_matches m
+  ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length
 )sql",
-      "merge songplays");
+              "merge songplays");
   // time: one row per start time of a play, no more, no fewer; only the
   // start times of the plays touched can change.
-  add("DELETE FROM time WHERE start_time IN (SELECT " + start_time_of("o") +
+  out.deletes(&model::TableCounts::time, "DELETE FROM time WHERE start_time IN (SELECT " + start_time_of("o") +
           " FROM (SELECT DISTINCT ts FROM sparkify_old_plays WHERE ts IS NOT NULL) o "
           "LEFT JOIN sparkify_kept_plays p ON p.ts = o.ts WHERE p.ts IS NULL)",
       "merge time");
-  add(replaced(sql::kInsertTime, "FROM (SELECT DISTINCT start_time FROM songplays WHERE start_time IS NOT NULL) t",
+  out.inserts(&model::TableCounts::time, replaced(sql::kInsertTime, "FROM (SELECT DISTINCT start_time FROM songplays WHERE start_time IS NOT NULL) t",
                "FROM (SELECT DISTINCT n.start_time\n"
                "      FROM (SELECT " +
                    start_time_of("p") +
@@ -274,14 +321,15 @@ LEFT JOIN (
       "merge time");
 }
 
-// The statements of a merge, in order.
-Statements merge_statements(const Window& window) {
+// The statements of a merge, in order; those of the new songs only when
+// song files were read.
+Statements merge_statements(const Window& window, bool new_songs) {
   Statements statements;
-  statements.emplace_back(std::string("DROP TABLE IF EXISTS ") + kMergeTables, "merge");
-  merge_songs(statements);
+  statements.add(std::string("DROP TABLE IF EXISTS ") + kMergeTables, "merge");
+  if (new_songs) merge_songs(statements);
   merge_users(statements, window);
-  merge_plays(statements, window);
-  statements.emplace_back(std::string("DROP TABLE ") + kMergeTables, "merge");
+  merge_plays(statements, window, new_songs);
+  statements.add(std::string("DROP TABLE ") + kMergeTables, "merge");
   return statements;
 }
 
@@ -290,13 +338,14 @@ Statements merge_statements(const Window& window) {
 // order), the user-days.
 Statements rebuild_statements() {
   Statements statements;
-  for (const char* clear : kClear) statements.emplace_back(clear, "empty the incremental state");
-  statements.emplace_back("INSERT INTO sparkify_songs SELECT * FROM staging_songs", "keep the songs");
-  statements.emplace_back(std::string("INSERT INTO sparkify_kept_plays (songplay_id, ") + kPlayColumns +
+  for (const char* clear : kClear) statements.add(clear, "empty the incremental state");
+  statements.add("INSERT INTO sparkify_songs SELECT * FROM staging_songs", "keep the songs");
+  statements.add(song_matches_of(""), "keep the song matches");
+  statements.add(std::string("INSERT INTO sparkify_kept_plays (songplay_id, ") + kPlayColumns +
                               ")\nSELECT ROW_NUMBER() OVER (" + kNewPlayOrder + "), " + prefixed("c", kPlayColumns) +
                               "\nFROM (\n" + chosen_of(staged_plays()) + "\n) c",
                           "keep the plays");
-  statements.emplace_back(std::string("INSERT INTO sparkify_user_days (") + kDayColumns + ")\n" +
+  statements.add(std::string("INSERT INTO sparkify_user_days (") + kDayColumns + ")\n" +
                               latest_of_days(staged_day_rows()),
                           "keep the user days");
   return statements;
@@ -359,15 +408,56 @@ void record_plan_files(PqConnection& connection, const IncrementalPlan& plan, co
   record_files(connection, rows, load_id);
 }
 
+// Runs `statements`, adding the rows each inserts into a star table to
+// `changes` and taking away those it deletes.
+void run_statements(PqConnection& connection, const Statements& statements, model::TableCounts& changes) {
+  for (const auto& statement : statements.list()) {
+    if (statement.table) {
+      changes.*statement.table += statement.sign * connection.run_counting(statement.sql, statement.what);
+    } else {
+      connection.run(statement.sql, statement.what);
+    }
+  }
+}
+
+// The star tables' rows as the last incremental run left them; nullopt
+// when it left none.
+std::optional<model::TableCounts> kept_counts(PqConnection& connection) {
+  auto rows = connection.query("SELECT star_table, row_count FROM sparkify_counts", {}, "read the kept row counts");
+  model::TableCounts counts;
+  size_t found = 0;
+  for (const auto& row : rows) {
+    for (const auto& [name, table] : kStarCounts) {
+      if (row[0] && *row[0] == name) {
+        counts.*table = std::stoll(row[1].value_or("0"));
+        ++found;
+      }
+    }
+  }
+  if (found != std::size(kStarCounts)) return std::nullopt;
+  return counts;
+}
+
+void keep_counts(PqConnection& connection, const model::TableCounts& counts) {
+  connection.run("DELETE FROM sparkify_counts", "keep the row counts");
+  std::string sql = "INSERT INTO sparkify_counts (star_table, row_count) VALUES ";
+  for (const auto& [name, table] : kStarCounts) {
+    sql += std::string(sql.back() == ' ' ? "" : ", ") + "(" + quote_literal(name) + ", " +
+           std::to_string(counts.*table) + ")";
+  }
+  connection.run(sql, "keep the row counts");
+}
+
 std::string count_text(size_t count, const char* what) {
   return std::to_string(count) + " " + what;
 }
 
 }  // namespace
 
-std::vector<std::string> merge_sql(const Window& window) {
+std::vector<std::string> merge_sql(const Window& window, bool new_songs) {
   std::vector<std::string> statements;
-  for (const auto& [sql, what] : merge_statements(window)) statements.push_back(sql);
+  Statements merge = merge_statements(window, new_songs);
+  for (const auto& statement : merge.list()) statements.push_back(statement.sql);
   return statements;
 }
 
@@ -447,18 +537,33 @@ IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& 
   return plan;
 }
 
-void apply_incremental(PqConnection& connection, const IncrementalPlan& plan, const std::string& load_id) {
-  Statements statements =
-      plan.mode == IncrementalPlan::Mode::kRebuild ? rebuild_statements() : merge_statements(plan.window);
-  for (const auto& [sql, what] : statements) connection.run(sql, what);
+model::TableCounts apply_incremental(PqConnection& connection, const IncrementalPlan& plan,
+                                     const std::string& load_id) {
+  model::TableCounts counts;
+  if (plan.mode == IncrementalPlan::Mode::kRebuild) {
+    run_statements(connection, rebuild_statements(), counts);
+    counts = count_tables(connection);  // the full transform's tables, counted once
+  } else {
+    std::optional<model::TableCounts> kept = kept_counts(connection);
+    run_statements(connection, merge_statements(plan.window, !plan.songs.empty() || connection.rehearsal()), counts);
+    if (kept) {
+      model::TableCounts staged = count_staging(connection);
+      for (const auto& [name, table] : kStarCounts) staged.*table = (*kept).*table + counts.*table;
+      counts = staged;
+    } else {
+      counts = count_tables(connection);  // kept by no earlier run: counted once
+    }
+  }
+  keep_counts(connection, counts);
   if (connection.rehearsal()) {
     connection.run("INSERT INTO sparkify_files (source, size, version, load_id, loaded_at, whole) VALUES "
                    "('<each file read>', <its size>, '<its ETag or modification time>', " +
                        quote_literal(load_id) + ", '<now>', <whether every event of it was merged>)",
                    "record the loaded files in sparkify_files");
-    return;
+    return counts;
   }
   record_plan_files(connection, plan, load_id);
+  return counts;
 }
 
 void clear_incremental_state(PqConnection& connection) {

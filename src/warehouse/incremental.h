@@ -7,11 +7,14 @@
 //                        version (ETag or modification time), load id,
 //                        time, and whether every event of it was merged
 //   sparkify_songs       every song record loaded, as staged
+//   sparkify_song_matches  one row per (title, artist name, duration) of
+//                        the songs: the song a play with them matches
 //   sparkify_kept_plays  one row per play (user, session, item): its
 //                        songplay_id and the event chosen for it so far
 //   sparkify_user_days   one row per user and UTC day of ts: that day's
 //                        latest event by the users rule, and its count of
 //                        NextSong events
+//   sparkify_counts      the star tables' rows, as the last run left them
 // The choices are minima and maxima of total orders (transform_sql.h's), so
 // a merge needs only the rows of the keys it touches: a play's event is the
 // smaller of the kept one and the new ones; a user's row is the latest of
@@ -30,6 +33,7 @@
 
 #include "io/file_system.h"
 #include "model/day_window.h"
+#include "model/star.h"
 #include "warehouse/pq_connection.h"
 
 namespace sparkify::warehouse {
@@ -82,10 +86,15 @@ IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& 
 // ledger holds all the files. kMerge: the kept state takes the staging
 // (replacing the window's rows), and the star rows it touches are rebuilt.
 // Either way the files read are recorded in the ledger under `load_id`.
-void apply_incremental(PqConnection& connection, const IncrementalPlan& plan, const std::string& load_id);
+// Returns every table's rows: a rebuild counts them, a merge adds what it
+// inserted to the counts the last run kept (sparkify_counts) and takes away
+// what it deleted, so that a day's merge reads no whole table.
+model::TableCounts apply_incremental(PqConnection& connection, const IncrementalPlan& plan,
+                                     const std::string& load_id);
 
-// The statements of a merge, in order (the tests read them).
-std::vector<std::string> merge_sql(const std::optional<model::DayWindow>& window);
+// The statements of a merge, in order (the tests read them); `new_songs`:
+// whether song files were read (else their statements are left out).
+std::vector<std::string> merge_sql(const std::optional<model::DayWindow>& window, bool new_songs = true);
 
 // A full refresh: the ledger and the kept state emptied.
 void clear_incremental_state(PqConnection& connection);

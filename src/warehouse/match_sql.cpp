@@ -5,15 +5,15 @@
 namespace sparkify::warehouse {
 namespace {
 
-// The staged plays and the catalog `songs` they match against
-// (transform_sql.h).
-std::string plays_against(const char* songs) {
-  return std::string(R"sql(
-FROM staging_events e
-LEFT JOIN (SELECT DISTINCT title, artist_name, duration FROM )sql") +
-         songs + R"sql( WHERE song_id IS NOT NULL) m
-  ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length
-WHERE e.page = 'NextSong' AND e.user_id IS NOT NULL)sql";
+// The staged plays and the catalog they match against (transform_sql.h):
+// the staged songs' triples, or the kept matches, one row per triple.
+std::string plays_against(MatchCatalog catalog) {
+  std::string songs = catalog == MatchCatalog::kKeptSongs
+                          ? "SELECT title, artist_name, duration FROM sparkify_song_matches"
+                          : "SELECT DISTINCT title, artist_name, duration FROM staging_songs WHERE song_id IS NOT NULL";
+  return "\nFROM staging_events e\nLEFT JOIN (" + songs +
+         ") m\n  ON m.title = e.song AND m.artist_name = e.artist AND m.duration = e.length\n"
+         "WHERE e.page = 'NextSong' AND e.user_id IS NOT NULL";
 }
 
 std::optional<double> number(const std::optional<std::string>& text) {
@@ -23,9 +23,14 @@ std::optional<double> number(const std::optional<std::string>& text) {
 
 }  // namespace
 
+std::string loose_text_sql(const std::string& column) {
+  // Only ASCII letters fold, as quality::loose_text folds them.
+  return "TRANSLATE(TRIM(BOTH ' ' FROM " + column + "), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
+}
+
 quality::MatchDiagnostics run_match_diagnostics(PqConnection& connection, MatchCatalog catalog) {
-  const char* songs = catalog == MatchCatalog::kKeptSongs ? "sparkify_songs" : "staging_songs";
-  std::string plays = plays_against(songs);
+  const char* songs = catalog == MatchCatalog::kKeptSongs ? "sparkify_song_matches" : "staging_songs";
+  std::string plays = plays_against(catalog);
   quality::MatchDiagnostics match;
   auto counts = connection.query("SELECT COUNT(*), COUNT(m.title)" + plays, {}, "count matched plays");
   if (counts.empty()) return match;
@@ -40,14 +45,10 @@ quality::MatchDiagnostics run_match_diagnostics(PqConnection& connection, MatchC
     quality::UnmatchedPair pair{row[0], row[1], std::stoll(row[2].value_or("0")), number(row[3]), number(row[4]), {}};
     if (pair.song && pair.artist) {
       std::vector<quality::CatalogSong> candidates;
-      // Only ASCII letters fold, as quality::loose_text folds them.
-      const char* fold =
-          "TRANSLATE(TRIM(BOTH ' ' FROM {}), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')";
-      std::string title = std::string(fold).replace(std::string(fold).find("{}"), 2, "title");
-      std::string artist = std::string(fold).replace(std::string(fold).find("{}"), 2, "artist_name");
       for (const auto& song : connection.query(
-               "SELECT DISTINCT title, artist_name, duration FROM " + std::string(songs) + " WHERE song_id IS NOT NULL AND " +
-                   title + " = $1 AND " + artist + " = $2 ORDER BY title, artist_name, duration",
+               "SELECT DISTINCT title, artist_name, duration FROM " + std::string(songs) +
+                   " WHERE song_id IS NOT NULL AND " + loose_text_sql("title") + " = $1 AND " +
+                   loose_text_sql("artist_name") + " = $2 ORDER BY title, artist_name, duration",
                {quality::loose_text(*pair.song), quality::loose_text(*pair.artist)}, "find near misses")) {
         if (song[0] && song[1] && song[2]) candidates.push_back({*song[0], *song[1], std::stod(*song[2])});
       }

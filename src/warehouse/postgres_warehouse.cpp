@@ -17,7 +17,12 @@ constexpr size_t kCopyChunkBytes = 1 << 20;
 const char* copy_name(bool songs) { return songs ? "COPY staging_songs" : "COPY staging_events"; }
 
 std::vector<std::string> kept_state() {
-  return {std::begin(postgres_sql::kCreateKeptState), std::end(postgres_sql::kCreateKeptState)};
+  std::vector<std::string> statements(std::begin(postgres_sql::kCreateKeptState),
+                                      std::end(postgres_sql::kCreateKeptState));
+  // A hash index: a title of any length has a key.
+  statements.push_back("CREATE INDEX IF NOT EXISTS sparkify_song_matches_loose ON sparkify_song_matches USING hash (" +
+                       loose_text_sql("title") + ")");
+  return statements;
 }
 
 }  // namespace
@@ -108,9 +113,12 @@ IncrementalPlan PostgresWarehouse::plan_incremental(const SourceListing& sources
 TableCounts PostgresWarehouse::transform_incremental(const IncrementalPlan& plan, const std::string& load_id) {
   end_stage();
   match_catalog_ = MatchCatalog::kKeptSongs;
-  if (plan.mode == IncrementalPlan::Mode::kRebuild) build_star();
-  apply_incremental(*connection_, plan, load_id);
-  return count_tables(*connection_);
+  if (plan.mode == IncrementalPlan::Mode::kRebuild) {
+    build_star();
+  } else {
+    connection_->run(postgres_sql::kMergePlannerCosts, "set the merge's planner costs");
+  }
+  return apply_incremental(*connection_, plan, load_id);
 }
 
 std::vector<quality::CheckResult> PostgresWarehouse::run_checks(const std::vector<quality::Check>& checks) {

@@ -132,8 +132,8 @@ void PqConnection::run_with(std::string_view sql, const std::vector<std::string>
   query(sql, params, what);
 }
 
-std::vector<PqConnection::Row> PqConnection::query(std::string_view sql, const std::vector<std::string>& params,
-                                                   const char* what) {
+std::shared_ptr<pg_result> PqConnection::execute(std::string_view sql, const std::vector<std::string>& params,
+                                                 const char* what) {
   std::string statement(sql);
   if (rehearsal_out_) {
     while (!statement.empty() && (statement.front() == '\n' || statement.front() == ' ')) statement.erase(0, 1);
@@ -142,7 +142,7 @@ std::vector<PqConnection::Row> PqConnection::query(std::string_view sql, const s
     for (size_t idx = 0; idx < params.size(); ++idx) {
       *rehearsal_out_ << "--   $" << idx + 1 << " = '" << params[idx] << "'\n";
     }
-    return {};
+    return nullptr;
   }
   Result result;
   if (params.empty()) {
@@ -155,8 +155,14 @@ std::vector<PqConnection::Row> PqConnection::query(std::string_view sql, const s
   }
   ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   check(conn_, result, server_, where_, what, status == PGRES_TUPLES_OK ? PGRES_TUPLES_OK : PGRES_COMMAND_OK);
+  return std::shared_ptr<pg_result>(result.release(), ResultDeleter{});
+}
+
+std::vector<PqConnection::Row> PqConnection::query(std::string_view sql, const std::vector<std::string>& params,
+                                                   const char* what) {
+  std::shared_ptr<pg_result> result = execute(sql, params, what);
   std::vector<Row> rows;
-  if (status != PGRES_TUPLES_OK) return rows;
+  if (!result || PQresultStatus(result.get()) != PGRES_TUPLES_OK) return rows;
   int columns = PQnfields(result.get());
   for (int row = 0; row < PQntuples(result.get()); ++row) {
     Row values;
@@ -171,6 +177,13 @@ std::vector<PqConnection::Row> PqConnection::query(std::string_view sql, const s
     rows.push_back(std::move(values));
   }
   return rows;
+}
+
+int64_t PqConnection::run_counting(std::string_view sql, const char* what) {
+  std::shared_ptr<pg_result> result = execute(sql, {}, what);
+  if (!result) return 0;
+  const char* changed = PQcmdTuples(result.get());
+  return changed && *changed ? std::stoll(changed) : 0;
 }
 
 void PqConnection::copy_start(std::string_view sql, const char* what) {

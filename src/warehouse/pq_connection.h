@@ -4,6 +4,7 @@
 // that the printed plan is the very code path a real run takes.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -14,6 +15,7 @@
 #include "warehouse/connect_options.h"
 
 struct pg_conn;
+struct pg_result;
 
 namespace sparkify::warehouse {
 
@@ -48,6 +50,9 @@ class PqConnection {
   void run_with(std::string_view sql, const std::vector<std::string>& params, const char* what);
   // The rows of a query, each value as text (nullopt for NULL).
   std::vector<Row> query(std::string_view sql, const std::vector<std::string>& params, const char* what);
+  // Runs one INSERT or DELETE; returns the rows it changed (0 in a
+  // rehearsal).
+  int64_t run_counting(std::string_view sql, const char* what);
 
   // COPY … FROM STDIN: starts it, sends data, ends it (the server's answer
   // is checked then), or cancels it (in any state, never throwing).
@@ -63,6 +68,10 @@ class PqConnection {
   void rollback() noexcept;
 
  private:
+  // Sends one statement (a rehearsal prints it and returns null); throws
+  // WarehouseError as query() says.
+  std::shared_ptr<pg_result> execute(std::string_view sql, const std::vector<std::string>& params, const char* what);
+
   std::string server_;
   std::string where_;
   pg_conn* conn_ = nullptr;

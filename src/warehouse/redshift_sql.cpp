@@ -88,6 +88,10 @@ std::vector<std::string> create_kept_state() {
                     kCode + ", song " + kText + ", artist " + kText + ", length DOUBLE PRECISION, location " + kText +
                     ", user_agent " + kText,
                 "DISTKEY(user_id) SORTKEY(user_id)"),
+          table("sparkify_song_matches",
+                std::string("title ") + kText + " NOT NULL, artist_name " + kText +
+                    " NOT NULL, duration DOUBLE PRECISION NOT NULL,\n  song_id " + kId + " NOT NULL, artist_id " + kId,
+                "DISTSTYLE ALL"),
           table("sparkify_user_days",
                 std::string("user_id INTEGER NOT NULL, day INTEGER NOT NULL, ts BIGINT, item_in_session INTEGER, "
                             "session_id INTEGER,\n  level ") +

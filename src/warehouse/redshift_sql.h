@@ -34,7 +34,7 @@ std::string create_artists();
 std::string create_time();
 std::string create_loads();
 // The kept state of incremental loads (incremental.h): plays and user-days
-// on the slice of their user.
+// on the slice of their user, the song matches on every node.
 std::vector<std::string> create_kept_state();
 
 // Every CREATE TABLE IF NOT EXISTS, in order.

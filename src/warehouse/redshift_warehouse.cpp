@@ -301,8 +301,7 @@ TableCounts RedshiftWarehouse::transform_incremental(const IncrementalPlan& plan
   if (!failed_copy_.empty()) throw WarehouseError(failed_copy_, "XX000");
   match_catalog_ = MatchCatalog::kKeptSongs;
   if (plan.mode == IncrementalPlan::Mode::kRebuild) build_star();
-  apply_incremental(*connection_, plan, load_id);
-  counts_ = count_tables(*connection_);
+  counts_ = apply_incremental(*connection_, plan, load_id);
   return counts_;
 }
 

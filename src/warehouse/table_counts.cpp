@@ -8,7 +8,19 @@ constexpr const char* kCountTables =
     "(SELECT COUNT(*) FROM songplays), (SELECT COUNT(*) FROM users), "
     "(SELECT COUNT(*) FROM songs), (SELECT COUNT(*) FROM artists), (SELECT COUNT(*) FROM time)";
 
+constexpr const char* kCountStaging =
+    "SELECT (SELECT COUNT(*) FROM staging_songs), (SELECT COUNT(*) FROM staging_events)";
+
 }  // namespace
+
+model::TableCounts count_staging(PqConnection& connection) {
+  auto rows = connection.query(kCountStaging, {}, "count staging rows");
+  if (rows.empty()) return {};
+  model::TableCounts counts;
+  counts.staging_songs = std::stoll(rows[0][0].value_or("0"));
+  counts.staging_events = std::stoll(rows[0][1].value_or("0"));
+  return counts;
+}
 
 model::TableCounts count_tables(PqConnection& connection) {
   auto rows = connection.query(kCountTables, {}, "count rows");

@@ -10,4 +10,7 @@ namespace sparkify::warehouse {
 // Zeros in a rehearsal.
 model::TableCounts count_tables(PqConnection& connection);
 
+// The staging tables alone (the star's counts left 0).
+model::TableCounts count_staging(PqConnection& connection);
+
 }  // namespace sparkify::warehouse
