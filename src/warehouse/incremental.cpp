@@ -86,10 +86,7 @@ std::string inside(const std::string& column, const Window& window) {
 
 std::string outside(const std::string& column, const Window& window) {
   if (!window) return "TRUE";
-  std::string out = column + " IS NULL";
-  if (auto start = window->start_ms()) out += " OR " + column + " < " + std::to_string(*start);
-  if (auto end = window->end_ms()) out += " OR " + column + " >= " + std::to_string(*end);
-  return "(" + out + ")";
+  return "(" + column + " IS NULL OR NOT " + inside(column, window) + ")";
 }
 
 // A play's natural key, NULLs equal to each other (as PARTITION BY groups

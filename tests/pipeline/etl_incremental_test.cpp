@@ -167,6 +167,13 @@ class EtlIncrementalTest : public ::testing::TestWithParam<testing::DataSet> {
     return settings;
   }
 
+  // Every day loaded one at a time; then the day a backfill will reload
+  // (quiet_day()).
+  std::pair<std::string, int64_t> load_days_and_pick_one(const testing::DataSet& data) {
+    load_day_by_day(data, files_below(data.log_data()));
+    return quiet_day(data);
+  }
+
   // An event file (not gzip) whose name's day no other file has events of,
   // from the middle of the list: a backfill of that day reads all of it.
   std::pair<std::string, int64_t> quiet_day(const testing::DataSet& data) {
@@ -273,10 +280,8 @@ TEST_P(EtlIncrementalTest, ReloadingADayAfterAFullLoadChangesNothing) {
 }
 
 TEST_P(EtlIncrementalTest, ReloadingADayAfterDailyLoadsChangesNothing) {
-  const testing::DataSet& data = GetParam();
-  load_day_by_day(data, files_below(data.log_data()));
+  auto [file, day] = load_days_and_pick_one(GetParam());
   model::StarSchema before = loaded();
-  auto [file, day] = quiet_day(data);
   config::Settings again = backfill(day);
   again.check = true;
   RunSummary summary = run(again);
@@ -288,10 +293,8 @@ TEST_P(EtlIncrementalTest, ReloadingADayAfterDailyLoadsChangesNothing) {
 }
 
 TEST_P(EtlIncrementalTest, ABackfillOfAChangedDayGivesTheNewFilesRowsAndKeepsTheIds) {
-  const testing::DataSet& data = GetParam();
-  load_day_by_day(data, files_below(data.log_data()));
+  auto [file, day] = load_days_and_pick_one(GetParam());
   model::StarSchema before = loaded();
-  auto [file, day] = quiet_day(data);
   // The day loses its first play and gains one: a copy of its last play
   // under a new item number, a millisecond later.
   std::string path = arriving_ + "/log_data/" + file;
@@ -338,10 +341,8 @@ TEST_P(EtlIncrementalTest, ABackfillOfAChangedDayGivesTheNewFilesRowsAndKeepsThe
 }
 
 TEST_P(EtlIncrementalTest, EventsOutsideTheWindowAreLeftOutUntilTheFileIsLoadedWhole) {
-  const testing::DataSet& data = GetParam();
-  load_day_by_day(data, files_below(data.log_data()));
+  auto [file, day] = load_days_and_pick_one(GetParam());
   model::StarSchema before = loaded();
-  auto [file, day] = quiet_day(data);
   // The day's file gains a play of the next day.
   std::string path = arriving_ + "/log_data/" + file;
   std::string text = testing::read_text(path);
@@ -365,9 +366,7 @@ TEST_P(EtlIncrementalTest, EventsOutsideTheWindowAreLeftOutUntilTheFileIsLoadedW
 }
 
 TEST_P(EtlIncrementalTest, ABackfillOfADayWhoseFileIsGoneEmptiesTheDay) {
-  const testing::DataSet& data = GetParam();
-  load_day_by_day(data, files_below(data.log_data()));
-  auto [file, day] = quiet_day(data);
+  auto [file, day] = load_days_and_pick_one(GetParam());
   fs::remove(arriving_ + "/log_data/" + file);
   run(backfill(day));
   EXPECT_EQ(first_difference(without_play_ids(full_load()), without_play_ids(loaded())), "");
@@ -445,10 +444,8 @@ TEST_P(EtlIncrementalRedshiftTest, SongsArrivingAfterTheirPlaysMatchThem) {
 }
 
 TEST_P(EtlIncrementalRedshiftTest, ABackfillReloadsADayWithoutChangingIt) {
-  const testing::DataSet& data = GetParam();
-  load_day_by_day(data, files_below(data.log_data()));
+  auto [file, day] = load_days_and_pick_one(GetParam());
   model::StarSchema before = loaded();
-  auto [file, day] = quiet_day(data);
   RunSummary summary = run(backfill(day));
   EXPECT_EQ(summary.notes.front().rfind("backfill of", 0), 0u) << summary.notes.front();
   EXPECT_EQ(first_difference(before, loaded()), "");
