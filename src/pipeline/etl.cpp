@@ -157,7 +157,9 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
       if (settings.window) {
         backfill = Backfill{*settings.window, event_files_in_window(files.events, settings.log_data, *settings.window)};
       }
+      PhaseTimer plan_timer(summary, "plan");
       IncrementalSources chosen = decider->incremental_sources(files, backfill);
+      plan_timer.stop();
       log << chosen.note << "\n";
       summary.notes.push_back(chosen.note);
       if (chosen.nothing_to_load) {
@@ -180,9 +182,12 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
       for (auto& sink : sinks) sink->events_left_out(partly);
     }
     for (size_t idx = 0; idx < sinks.size(); ++idx) summary.targets[idx].counts = sinks[idx]->prepare(summary);
-    for (auto& sink : sinks) {
-      if (summary.match) break;
-      summary.match = sink->match_diagnostics();
+    {
+      PhaseTimer timer(summary, "match figures");
+      for (auto& sink : sinks) {
+        if (summary.match) break;
+        summary.match = sink->match_diagnostics();
+      }
     }
     if (settings.check) check_before_commit(checks, sinks, summary, log);
     for (auto& sink : sinks) sink->intend_commit(ticket);

@@ -1,6 +1,9 @@
 #include "warehouse/incremental.h"
 
+#include <cstdio>
+#include <span>
 #include <stdexcept>
+#include <string_view>
 
 #include "warehouse/sql_text.h"
 #include "warehouse/table_counts.h"
@@ -13,17 +16,25 @@ namespace {
 using Window = std::optional<model::DayWindow>;
 
 constexpr const char* kCreateShared[] = {
-    "CREATE TABLE IF NOT EXISTS sparkify_files (source VARCHAR(4096) NOT NULL, size BIGINT NOT NULL, "
-    "version VARCHAR(256), load_id VARCHAR(64) NOT NULL, loaded_at TIMESTAMP NOT NULL, whole BOOLEAN NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sparkify_files (source VARCHAR(4096) NOT NULL, kind VARCHAR(8) NOT NULL, "
+    "size BIGINT NOT NULL, version VARCHAR(256), load_id VARCHAR(64) NOT NULL, loaded_at TIMESTAMP NOT NULL, "
+    "whole BOOLEAN NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS sparkify_song_listing (files BIGINT NOT NULL, digest VARCHAR(64) NOT NULL)",
     "CREATE TABLE IF NOT EXISTS sparkify_songs (LIKE staging_songs)",
     "CREATE TABLE IF NOT EXISTS sparkify_counts (star_table VARCHAR(16) NOT NULL, row_count BIGINT NOT NULL)",
 };
 
 constexpr const char* kStateTables =
-    "sparkify_files, sparkify_songs, sparkify_song_matches, sparkify_kept_plays, sparkify_user_days, sparkify_counts";
-constexpr const char* kClear[] = {"DELETE FROM sparkify_files",      "DELETE FROM sparkify_songs",
-                                  "DELETE FROM sparkify_song_matches", "DELETE FROM sparkify_kept_plays",
-                                  "DELETE FROM sparkify_user_days",  "DELETE FROM sparkify_counts"};
+    "sparkify_files, sparkify_song_listing, sparkify_songs, sparkify_song_matches, sparkify_kept_plays, "
+    "sparkify_user_days, sparkify_counts";
+constexpr const char* kClear[] = {"DELETE FROM sparkify_files",       "DELETE FROM sparkify_song_listing",
+                                  "DELETE FROM sparkify_songs",       "DELETE FROM sparkify_song_matches",
+                                  "DELETE FROM sparkify_kept_plays",  "DELETE FROM sparkify_user_days",
+                                  "DELETE FROM sparkify_counts"};
+
+// The ledger's kinds of file.
+constexpr const char* kSongFile = "song";
+constexpr const char* kEventFile = "event";
 
 // An earlier version kept every event (sparkify_events) and a ledger
 // without `whole`.
@@ -350,17 +361,22 @@ Statements rebuild_statements() {
 
 // The ledger rows of `files`, a thousand to a statement; `whole` says
 // whether each had every event merged.
-void record_files(PqConnection& connection, const std::vector<std::pair<const io::FileEntry*, bool>>& files,
-                  const std::string& load_id) {
+struct LedgerRow {
+  const io::FileEntry* file;
+  const char* kind;
+  bool whole;
+};
+
+void record_files(PqConnection& connection, const std::vector<LedgerRow>& files, const std::string& load_id) {
   constexpr size_t kRowsPerInsert = 1000;
   std::string when = quote_literal(utc_now_text());
   for (size_t start = 0; start < files.size(); start += kRowsPerInsert) {
-    std::string sql = "INSERT INTO sparkify_files (source, size, version, load_id, loaded_at, whole) VALUES ";
+    std::string sql = "INSERT INTO sparkify_files (source, kind, size, version, load_id, loaded_at, whole) VALUES ";
     for (size_t idx = start; idx < std::min(files.size(), start + kRowsPerInsert); ++idx) {
-      const auto& [file, whole] = files[idx];
-      sql += (idx == start ? "(" : ", (") + quote_literal(file->path) + ", " + std::to_string(file->size) + ", " +
-             quote_literal(file->version) + ", " + quote_literal(load_id) + ", " + when + ", " +
-             (whole ? "TRUE" : "FALSE") + ")";
+      const auto& [file, kind, whole] = files[idx];
+      sql += (idx == start ? "(" : ", (") + quote_literal(file->path) + ", " + quote_literal(kind) + ", " +
+             std::to_string(file->size) + ", " + quote_literal(file->version) + ", " + quote_literal(load_id) + ", " +
+             when + ", " + (whole ? "TRUE" : "FALSE") + ")";
     }
     connection.run(sql, "record the loaded files in sparkify_files");
   }
@@ -389,20 +405,50 @@ bool recorded_as(const std::map<std::string, LedgerEntry>& ledger, const io::Fil
 // outside the window left out) is recorded as not whole, unless its row
 // said it was merged whole as it is now (its other days hold its events).
 void record_plan_files(PqConnection& connection, const IncrementalPlan& plan, const std::string& load_id) {
-  std::vector<std::pair<const io::FileEntry*, bool>> rows;
+  std::vector<LedgerRow> rows;
   std::vector<std::string> replaced_rows;
-  for (const auto* files : {&plan.songs, &plan.events}) {
+  for (const auto& [files, kind] : {std::pair{&plan.songs, kSongFile}, std::pair{&plan.events, kEventFile}}) {
     for (const auto& file : *files) {
       bool whole = plan.partly_loaded.count(file.path) == 0;
       if (!whole && recorded_as(plan.ledger, file) && plan.ledger.at(file.path).whole) continue;
       if (plan.mode == IncrementalPlan::Mode::kMerge && plan.ledger.count(file.path) != 0) {
         replaced_rows.push_back(file.path);  // a rebuild emptied the ledger
       }
-      rows.emplace_back(&file, whole);
+      rows.push_back(LedgerRow{&file, kind, whole});
     }
   }
   forget_files(connection, replaced_rows);
   record_files(connection, rows, load_id);
+  // Every song file listed is recorded now, whole and as listed.
+  connection.run("DELETE FROM sparkify_song_listing", "keep the song files' listing");
+  connection.run("INSERT INTO sparkify_song_listing (files, digest) VALUES (" + std::to_string(plan.song_files) + ", " +
+                     quote_literal(plan.song_listing) + ")",
+                 "keep the song files' listing");
+}
+
+// What identifies a listing: two 64-bit FNV-1a hashes (different offsets)
+// of every file's path, size and version, in order. A listing that
+// changes in any file (added, removed, rewritten) changes it.
+std::string listing_digest(std::span<const io::FileEntry> files) {
+  uint64_t first = 14695981039346656037ULL;
+  uint64_t second = 1099511628211ULL * 31;
+  auto mix = [&](std::string_view text) {
+    for (unsigned char byte : text) {
+      first = (first ^ byte) * 1099511628211ULL;
+      second = (second ^ byte) * 1099511628211ULL;
+    }
+    first = (first ^ 0xff) * 1099511628211ULL;  // a separator no UTF-8 text holds
+    second = (second ^ 0xff) * 1099511628211ULL;
+  };
+  for (const auto& file : files) {
+    mix(file.path);
+    mix(std::to_string(file.size));
+    mix(file.version);
+  }
+  char text[40];
+  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(first),
+                static_cast<unsigned long long>(second));
+  return text;
 }
 
 // Runs `statements`, adding the rows each inserts into a star table to
@@ -473,11 +519,23 @@ void create_incremental_tables(PqConnection& connection, const std::vector<std::
 
 IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& sources) {
   IncrementalPlan plan;
-  for (const auto& row : connection.query("SELECT source, size, version, whole FROM sparkify_files", {},
-                                          "read the ledger of loaded files")) {
+  plan.song_files = sources.songs.size();
+  plan.song_listing = listing_digest(sources.songs);
+  // The song files are most of the files and rarely new: when they are
+  // listed as the last run left them, their ledger rows are not read.
+  auto kept_listing = connection.query("SELECT files, digest FROM sparkify_song_listing", {},
+                                       "read the song files' listing");
+  bool songs_as_left = !kept_listing.empty() && kept_listing[0][1] == plan.song_listing &&
+                       kept_listing[0][0] == std::to_string(plan.song_files);
+  for (auto& row : connection.query(
+           std::string("SELECT source, size, version, whole FROM sparkify_files") +
+               (songs_as_left ? " WHERE kind = " + quote_literal(kEventFile) : std::string()),
+           {}, "read the ledger of loaded files")) {
     std::string whole = row[3].value_or("t");
-    plan.ledger[row[0].value_or("")] = {row[1].value_or(""), row[2].value_or(""), whole == "t" || whole == "true"};
+    plan.ledger[std::move(row[0]).value_or("")] = {std::move(row[1]).value_or(""), std::move(row[2]).value_or(""),
+                                                   whole == "t" || whole == "true"};
   }
+  bool loaded_before_now = !kept_listing.empty() || !plan.ledger.empty();
   if (connection.rehearsal()) {
     // A dry run reads no ledger: it shows the merge of new files (or of the
     // backfill's).
@@ -491,7 +549,7 @@ IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& 
   for (const auto& file : sources.window_events) read_again.insert(file.path);
   size_t changed = 0;
   size_t loaded_before = 0;
-  auto take_new = [&](const std::vector<io::FileEntry>& files, std::vector<io::FileEntry>& out) {
+  auto take_new = [&](std::span<const io::FileEntry> files, std::vector<io::FileEntry>& out) {
     for (const auto& file : files) {
       if (read_again.count(file.path) != 0) continue;
       auto found = plan.ledger.find(file.path);
@@ -504,13 +562,17 @@ IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& 
       }
     }
   };
-  take_new(sources.songs, plan.songs);
+  if (songs_as_left) {
+    loaded_before += sources.songs.size();
+  } else {
+    take_new(sources.songs, plan.songs);
+  }
   take_new(sources.events, plan.events);
-  if (plan.ledger.empty() || changed > 0) {
+  if (!loaded_before_now || changed > 0) {
     plan.mode = IncrementalPlan::Mode::kRebuild;
-    plan.songs = sources.songs;
-    plan.events = sources.events;
-    plan.note = plan.ledger.empty() ? "incremental: nothing loaded before, so every file is loaded"
+    plan.songs.assign(sources.songs.begin(), sources.songs.end());
+    plan.events.assign(sources.events.begin(), sources.events.end());
+    plan.note = !loaded_before_now ? "incremental: nothing loaded before, so every file is loaded"
                                     : "incremental: " + std::to_string(changed) +
                                           " loaded file(s) changed since (or were loaded in part), so every file is "
                                           "loaded again";
@@ -521,7 +583,7 @@ IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& 
   if (sources.window) {
     plan.window = sources.window;
     size_t new_events = plan.events.size();
-    plan.events = sources.window_events;
+    plan.events.assign(sources.window_events.begin(), sources.window_events.end());
     plan.note = "backfill of " + sources.window->describe() + ": " +
                 count_text(plan.events.size(), "event file(s) dated inside the window or not dated") + " read (" +
                 count_text(new_events, "of them new") + "), " + count_text(plan.songs.size(), "new song file(s)") +
@@ -553,10 +615,12 @@ model::TableCounts apply_incremental(PqConnection& connection, const Incremental
   }
   keep_counts(connection, counts);
   if (connection.rehearsal()) {
-    connection.run("INSERT INTO sparkify_files (source, size, version, load_id, loaded_at, whole) VALUES "
-                   "('<each file read>', <its size>, '<its ETag or modification time>', " +
+    connection.run("INSERT INTO sparkify_files (source, kind, size, version, load_id, loaded_at, whole) VALUES "
+                   "('<each file read>', '<song or event>', <its size>, '<its ETag or modification time>', " +
                        quote_literal(load_id) + ", '<now>', <whether every event of it was merged>)",
                    "record the loaded files in sparkify_files");
+    connection.run("INSERT INTO sparkify_song_listing (files, digest) VALUES (<song files listed>, '<their digest>')",
+                   "keep the song files' listing");
     return counts;
   }
   record_plan_files(connection, plan, load_id);

@@ -3,9 +3,13 @@
 // and Redshift both take, inside the load's transaction. What the star
 // tables alone do not hold is kept beside them, in state whose size grows
 // with the plays and the user-days, not with repeated events:
-//   sparkify_files       the ledger of source files loaded: path, size,
-//                        version (ETag or modification time), load id,
-//                        time, and whether every event of it was merged
+//   sparkify_files       the ledger of source files loaded: path, kind
+//                        (song or event), size, version (ETag or
+//                        modification time), load id, time, and whether
+//                        every event of it was merged
+//   sparkify_song_listing  a digest of the song files as listed when last
+//                        loaded, so that a day's run need not read their
+//                        ledger rows when they are listed the same
 //   sparkify_songs       every song record loaded, as staged
 //   sparkify_song_matches  one row per (title, artist name, duration) of
 //                        the songs: the song a play with them matches
@@ -57,7 +61,11 @@ struct IncrementalPlan {
   // After the feeding: the event files read whose events outside the
   // window were left out.
   std::set<std::string> partly_loaded;
-  std::map<std::string, LedgerEntry> ledger;  // as the run found it
+  // The ledger as the run found it (its song files' rows only when the
+  // song files are listed otherwise than the last run left them).
+  std::map<std::string, LedgerEntry> ledger;
+  size_t song_files = 0;     // listed
+  std::string song_listing;  // their digest: path, size and version of each
   std::string note;                           // what was decided and why, for the summary
 
   // A merge with no file to read and no window to replace: nothing changes.

@@ -32,15 +32,25 @@ quality::MatchDiagnostics run_match_diagnostics(PqConnection& connection, MatchC
   const char* songs = catalog == MatchCatalog::kKeptSongs ? "sparkify_song_matches" : "staging_songs";
   std::string plays = plays_against(catalog);
   quality::MatchDiagnostics match;
-  auto counts = connection.query("SELECT COUNT(*), COUNT(m.title)" + plays, {}, "count matched plays");
-  if (counts.empty()) return match;
-  match.next_song_events = std::stoll(counts[0][0].value_or("0"));
-  match.matched = std::stoll(counts[0][1].value_or("0"));
-  auto pairs = connection.query(
-      "SELECT e.song, e.artist, COUNT(*) AS plays, MIN(e.length), MAX(e.length)" + plays +
-          " AND m.title IS NULL GROUP BY e.song, e.artist ORDER BY plays DESC, e.song, e.artist LIMIT " +
+  // One pass over the plays: each (song, artist) with its plays, matched
+  // and not, and the lengths of those not matched; the totals over all
+  // pairs ride along on every row. The pairs with most unmatched plays
+  // come first (those with none last, and are not kept).
+  auto rows = connection.query(
+      "SELECT song, artist, plays - matched AS unmatched, min_length, max_length, SUM(plays) OVER (), "
+      "SUM(matched) OVER ()\nFROM (\n  SELECT e.song, e.artist, COUNT(*) AS plays, COUNT(m.title) AS matched, "
+      "MIN(CASE WHEN m.title IS NULL THEN e.length END) AS min_length, "
+      "MAX(CASE WHEN m.title IS NULL THEN e.length END) AS max_length" +
+          plays + "\n  GROUP BY e.song, e.artist\n) pairs\nORDER BY unmatched DESC, song, artist LIMIT " +
           std::to_string(quality::kTopUnmatched),
-      {}, "find the most frequent unmatched plays");
+      {}, "count matched plays and find the most frequent unmatched");
+  if (rows.empty()) return match;
+  match.next_song_events = std::stoll(rows[0][5].value_or("0"));
+  match.matched = std::stoll(rows[0][6].value_or("0"));
+  std::vector<PqConnection::Row> pairs;
+  for (auto& row : rows) {
+    if (std::stoll(row[2].value_or("0")) > 0) pairs.push_back(std::move(row));
+  }
   for (const auto& row : pairs) {
     quality::UnmatchedPair pair{row[0], row[1], std::stoll(row[2].value_or("0")), number(row[3]), number(row[4]), {}};
     if (pair.song && pair.artist) {

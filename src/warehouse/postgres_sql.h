@@ -67,11 +67,12 @@ inline constexpr const char* kRecordLoad =
 inline constexpr const char* kFindLoad = "SELECT 1 FROM sparkify_loads WHERE load_id = $1";
 
 // The kept state of incremental loads (incremental.h). A day's merge
-// looks up the plays and user-days of its keys by these indexes instead of
-// reading every kept row; each index is one more write per new row, so
-// there are no others (a backfill's window reads the kept rows whole).
-// Text is never a B-tree key here: a title longer than a B-tree entry
-// (2.7 kB) would fail the load.
+// looks up the plays and user-days of its keys (and the ledger its event
+// files) by these indexes instead of reading every kept row; each index is
+// one more write per new row, so there are no others (a backfill's window
+// reads the kept rows whole). Text is never a B-tree key here but for the
+// ledger's kind: a title longer than a B-tree entry (2.7 kB) would fail
+// the load.
 inline constexpr const char* kCreateKeptState[] = {
     R"sql(
 CREATE TABLE IF NOT EXISTS sparkify_kept_plays (
@@ -81,6 +82,7 @@ CREATE TABLE IF NOT EXISTS sparkify_kept_plays (
 )sql",
     "CREATE UNIQUE INDEX IF NOT EXISTS sparkify_kept_plays_key ON sparkify_kept_plays "
     "(user_id, COALESCE(session_id, -2147483648), COALESCE(item_in_session, -2147483648))",
+    "CREATE INDEX IF NOT EXISTS sparkify_files_kind ON sparkify_files (kind)",
     R"sql(
 CREATE TABLE IF NOT EXISTS sparkify_song_matches (
   title TEXT COLLATE "C" NOT NULL, artist_name TEXT COLLATE "C" NOT NULL, duration DOUBLE PRECISION NOT NULL,

@@ -36,7 +36,7 @@ std::string manifest_of(const std::vector<io::FileEntry>& files) {
 
 // Whether COPY needs GZIP for `files`: all *.gz, or none. A mix cannot be
 // loaded by one COPY.
-bool all_gzip(const std::vector<io::FileEntry>& files, const std::string& root) {
+bool all_gzip(std::span<const io::FileEntry> files, const std::string& root) {
   size_t gzip = 0;
   for (const auto& file : files) gzip += ends_with(file.path, ".gz") ? 1 : 0;
   if (gzip != 0 && gzip != files.size()) {
@@ -155,7 +155,7 @@ model::Rejects RedshiftWarehouse::stage_from_sources(const SourceListing& source
   struct Source {
     const char* table;
     const std::string& root;
-    const std::vector<io::FileEntry>& files;
+    std::span<const io::FileEntry> files;
   };
   for (const Source& source : {Source{"staging_songs", sources.song_data, sources.songs},
                                Source{"staging_events", sources.log_data, sources.events}}) {
@@ -182,7 +182,7 @@ model::Rejects RedshiftWarehouse::stage_from_sources(const SourceListing& source
       if (!plain.empty() || connection_->rehearsal()) groups.push_back({false, std::move(plain)});
       if (!gzip.empty()) groups.push_back({true, std::move(gzip)});
     } else if (!source.files.empty() || connection_->rehearsal()) {
-      groups.push_back({all_gzip(source.files, source.root), source.files});
+      groups.push_back({all_gzip(source.files, source.root), {source.files.begin(), source.files.end()}});
     }
     for (auto& [gzip, files] : groups) {
       options.gzip = gzip;

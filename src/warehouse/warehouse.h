@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -29,16 +30,17 @@ namespace sparkify::warehouse {
 using model::TableCounts;
 
 // The files of a load's two sources, as listed (sorted), and where they
-// were listed from.
+// were listed from: views of the caller's lists (a hundred thousand song
+// files are not copied for a call), valid for the call.
 struct SourceListing {
   std::string song_data;
   std::string log_data;
-  std::vector<io::FileEntry> songs;
-  std::vector<io::FileEntry> events;
+  std::span<const io::FileEntry> songs;
+  std::span<const io::FileEntry> events;
   // A backfill (--since/--until): its window, and the event files it
   // reads again (those of `events` dated inside it or not dated).
   std::optional<model::DayWindow> window{};
-  std::vector<io::FileEntry> window_events{};
+  std::span<const io::FileEntry> window_events{};
 };
 
 class Warehouse {

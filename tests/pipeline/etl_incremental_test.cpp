@@ -167,6 +167,20 @@ class EtlIncrementalTest : public ::testing::TestWithParam<testing::DataSet> {
     return settings;
   }
 
+  // The match figures of a full load of every song and the event file
+  // `file` alone.
+  std::string match_of_one_day(const testing::DataSet& data, const std::string& file) {
+    TempDir alone;
+    for (const auto& song : files_below(data.song_data())) copy_into(data.song_data(), song, alone / "song_data");
+    copy_into(data.log_data(), file, alone / "log_data");
+    TestDatabase db;
+    config::Settings one = settings(db.uri(), false);
+    one.song_data = alone / "song_data";
+    one.log_data = alone / "log_data";
+    RunSummary summary = run(one);
+    return summary.match ? quality::match_json(*summary.match) : "";
+  }
+
   // Every day loaded one at a time; then the day a backfill will reload
   // (quiet_day()).
   std::pair<std::string, int64_t> load_days_and_pick_one(const testing::DataSet& data) {
@@ -287,6 +301,9 @@ TEST_P(EtlIncrementalTest, ReloadingADayAfterDailyLoadsChangesNothing) {
   RunSummary summary = run(again);
   EXPECT_EQ(summary.notes.front().rfind("backfill of", 0), 0u) << summary.notes.front();
   EXPECT_EQ(first_difference(before, loaded()), "");
+  // Its match figures explain the day's plays against every song kept.
+  ASSERT_TRUE(summary.match);
+  EXPECT_EQ(quality::match_json(*summary.match), match_of_one_day(GetParam(), file));
   // Reloading never duplicates: twice is once.
   run(again);
   EXPECT_EQ(first_difference(before, loaded()), "");
