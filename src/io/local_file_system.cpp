@@ -1,5 +1,6 @@
 #include "io/local_file_system.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <linux/fs.h>
@@ -12,6 +13,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <random>
 #include <set>
 #include <system_error>
@@ -27,7 +29,7 @@ namespace {
   throw IoError(what + " " + path + ": " + std::strerror(error));
 }
 
-bool has_suffix(const std::string& name, const std::vector<std::string>& suffixes) {
+bool has_suffix(std::string_view name, const std::vector<std::string>& suffixes) {
   if (suffixes.empty()) return true;
   return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& suffix) {
     return name.size() >= suffix.size() &&
@@ -35,18 +37,87 @@ bool has_suffix(const std::string& name, const std::vector<std::string>& suffixe
   });
 }
 
-// A listed file from one stat(): its size, and its modification time as
-// the version (std::filesystem's file_clock count, as last_write_time()
-// gives it). A listing of many small files is mostly these calls, so each
-// file costs one, not one per attribute.
-FileEntry listed_file(std::string path) {
-  struct stat info {};
-  if (::stat(path.c_str(), &info) != 0) fail("cannot stat", path, errno);
+// A file's modification time as its version: std::filesystem's
+// file_clock count, as last_write_time() gives it.
+std::string version_of(const struct stat& info) {
   using namespace std::chrono;
   sys_time<nanoseconds> modified{seconds{info.st_mtim.tv_sec} + nanoseconds{info.st_mtim.tv_nsec}};
-  auto version = file_clock::from_sys(modified).time_since_epoch().count();
-  return FileEntry{std::move(path), static_cast<uint64_t>(info.st_size), std::to_string(version)};
+  return std::to_string(file_clock::from_sys(modified).time_since_epoch().count());
 }
+
+// A recursive listing by descriptors: each name is looked up in its open
+// folder (openat, fstatat), not walked again from the root, and a file costs
+// one stat. A listing of a hundred thousand small files is mostly these
+// calls.
+class FolderWalk {
+ public:
+  FolderWalk(const std::string& root, const std::vector<std::string>& suffixes, std::vector<FileEntry>& entries)
+      : root_(root), suffixes_(suffixes), entries_(entries) {}
+
+  // Lists the folder open as `fd` (taken over) at `path`.
+  void walk(int fd, const std::string& path) {
+    struct stat self {};
+    if (::fstat(fd, &self) != 0) {
+      int error = errno;
+      ::close(fd);
+      fail("cannot stat", path, error);
+    }
+    // A folder reached twice (a symbolic link back up the tree, or two
+    // links to one folder) would be read twice, or forever.
+    if (!folders_seen_.insert({self.st_dev, self.st_ino}).second) {
+      ::close(fd);
+      throw IoError("cannot list " + root_ + ": " + path +
+                    " leads to a folder already listed (a symbolic link loop or a second link to it)");
+    }
+    DIR* folder = ::fdopendir(fd);
+    if (!folder) {
+      int error = errno;
+      ::close(fd);
+      throw IoError("cannot list " + root_ + ": " + path + ": " + std::strerror(error));
+    }
+    std::unique_ptr<DIR, int (*)(DIR*)> closer(folder, ::closedir);
+    std::string prefix = !path.empty() && path.back() == '/' ? path : path + "/";
+    for (;;) {
+      errno = 0;
+      const dirent* entry = ::readdir(folder);
+      // Every error is checked: an unreadable folder must fail the
+      // listing, never end it early as if complete.
+      if (!entry) {
+        if (errno != 0) throw IoError("cannot list " + root_ + ": " + path + ": " + std::strerror(errno));
+        break;
+      }
+      std::string_view name = entry->d_name;
+      // Hidden files and folders (editors' swap files, our own temp files)
+      // are never data; nor are . and ..
+      if (name.empty() || name.front() == '.') continue;
+      std::string child = prefix + std::string(name);
+      unsigned char type = entry->d_type;
+      struct stat info {};
+      bool have_info = false;
+      if (type == DT_UNKNOWN || type == DT_LNK) {  // a link is what it leads to
+        if (::fstatat(::dirfd(folder), entry->d_name, &info, 0) != 0) {
+          throw IoError("cannot list " + root_ + ": " + child + ": " + std::strerror(errno));
+        }
+        have_info = true;
+        type = S_ISDIR(info.st_mode) ? DT_DIR : S_ISREG(info.st_mode) ? DT_REG : DT_UNKNOWN;
+      }
+      if (type == DT_DIR) {
+        int child_fd = ::openat(::dirfd(folder), entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (child_fd < 0) throw IoError("cannot list " + root_ + ": " + child + ": " + std::strerror(errno));
+        walk(child_fd, child);
+      } else if (type == DT_REG && has_suffix(name, suffixes_)) {
+        if (!have_info && ::fstatat(::dirfd(folder), entry->d_name, &info, 0) != 0) fail("cannot stat", child, errno);
+        entries_.push_back(FileEntry{std::move(child), static_cast<uint64_t>(info.st_size), version_of(info)});
+      }
+    }
+  }
+
+ private:
+  const std::string& root_;
+  const std::vector<std::string>& suffixes_;
+  std::vector<FileEntry>& entries_;
+  std::set<std::pair<dev_t, ino_t>> folders_seen_;
+};
 
 std::string unique_suffix() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -151,48 +222,14 @@ std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
   if (error || !fs::exists(status)) throw IoError("no such file or folder: " + root);
   std::vector<FileEntry> entries;
   if (fs::is_regular_file(status)) {
-    entries.push_back(listed_file(root));
+    struct stat info {};
+    if (::stat(root.c_str(), &info) != 0) fail("cannot stat", root, errno);
+    entries.push_back(FileEntry{root, static_cast<uint64_t>(info.st_size), version_of(info)});
     return entries;
   }
-  // A folder reached twice (a symbolic link back up the tree, or two links
-  // to one folder) would be read twice, or forever: it fails the listing.
-  std::set<std::pair<dev_t, ino_t>> folders_seen;
-  auto see_folder = [&](const std::string& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) fail("cannot stat", path, errno);
-    if (!folders_seen.insert({info.st_dev, info.st_ino}).second) {
-      throw IoError("cannot list " + root + ": " + path +
-                    " leads to a folder already listed (a symbolic link loop or a second link to it)");
-    }
-  };
-  see_folder(root);
-  fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, error);
-  if (error) throw IoError("cannot list " + root + ": " + error.message());
-  // Every error is checked, the last increment's too: an unreadable
-  // sub-folder must fail the listing, never end it early as if complete.
-  for (; it != fs::recursive_directory_iterator();) {
-    const auto& entry = *it;
-    std::string path = entry.path().string();
-    std::string name = entry.path().filename().string();
-    bool is_folder = entry.is_directory(error);
-    if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-    if (!name.empty() && name.front() == '.') {
-      // Hidden files and folders (editors' swap files, our own temp files)
-      // are never data.
-      if (is_folder) it.disable_recursion_pending();
-    } else if (is_folder) {
-      see_folder(path);
-    } else if (has_suffix(name, suffixes)) {
-      bool regular = entry.is_regular_file(error);
-      if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-      if (regular) entries.push_back(listed_file(path));
-    }
-    it.increment(error);
-    if (error) {
-      throw IoError("cannot list " + root + ": " + (is_folder ? path : entry.path().parent_path().string()) +
-                    ": " + error.message());
-    }
-  }
+  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) throw IoError("cannot list " + root + ": " + std::strerror(errno));
+  FolderWalk(root, suffixes, entries).walk(fd, root);
   std::sort(entries.begin(), entries.end(),
             [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
   return entries;
