@@ -240,6 +240,14 @@ void LocalFileSystem::remove_all(const std::string& path) {
   if (error) throw IoError("cannot remove " + path + ": " + error.message());
 }
 
+void LocalFileSystem::copy_file(const std::string& from, const std::string& to) {
+  make_parent_folders(to);
+  if (::link(from.c_str(), to.c_str()) == 0) return;
+  // Another file system, or one without hard links: copy the bytes.
+  if (errno != EXDEV && errno != EPERM && errno != EMLINK) fail("cannot link " + from + " to", to, errno);
+  FileSystem::copy_file(from, to);
+}
+
 void LocalFileSystem::replace_tree(const std::string& staged, const std::string& target) {
   std::error_code error;
   fs::create_directories(fs::path(target).parent_path(), error);

@@ -4,6 +4,7 @@
 #include "model/error.h"
 #include "pipeline/etl.h"
 #include "pipeline/file_systems.h"
+#include "pipeline/lake_state.h"
 #include "quality/checks_file.h"
 #include "quality/star_checks.h"
 #include "pipeline/open_target.h"
@@ -18,17 +19,22 @@ std::vector<quality::CheckResult> check_warehouse(const config::Flags& flags,
   return warehouse->run_checks(checks);
 }
 
-// A lake keeps no record of the events it was built from: the check of
-// plays against events is skipped there.
+// The check of plays against the events loaded needs the count an
+// incremental lake keeps (lake_state.h); a lake a full run wrote keeps no
+// record of its events, and the check is skipped there.
 std::vector<quality::CheckResult> check_lake(const config::Flags& flags, const std::vector<quality::Check>& checks,
                                              std::ostream& log) {
   config::Settings settings;
   config::resolve_s3_access(flags, config::FileSettings{}, settings);
   FileSystems file_systems(settings);
   const std::string& lake = *flags.lake;
+  io::FileSystem& fs = *file_systems.for_path(lake);
   log << "checking lake " << lake << "\n";
-  model::StarSchema star = lake::read_star(*file_systems.for_path(lake), lake);
-  return quality::run_star_checks(checks, star, std::nullopt);
+  model::StarSchema star = lake::read_star(fs, lake);
+  LakeState state(fs, io::join_path(lake, kLakeStateFolder));
+  std::optional<int64_t> next_song_events;
+  if (state.present()) next_song_events = state.read_next_song_events();
+  return quality::run_star_checks(checks, star, next_song_events);
 }
 
 }  // namespace

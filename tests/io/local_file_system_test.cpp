@@ -135,6 +135,16 @@ TEST(LocalFileSystem, ReplaceTreeSwapsWholeTrees) {
   EXPECT_EQ(read_text(dir / "absent/t/a"), "a");
 }
 
+TEST(LocalFileSystem, CopyFileLinksWithoutCopyingBytes) {
+  TempDir dir;
+  write_text(dir / "table/year=2018/part-00000.parquet", "plays");
+  LocalFileSystem fs;
+  fs.copy_file(dir / "table/year=2018/part-00000.parquet", dir / "staged/year=2018/part-00000.parquet");
+  EXPECT_EQ(read_text(dir / "staged/year=2018/part-00000.parquet"), "plays");
+  EXPECT_EQ(std::filesystem::hard_link_count(dir / "table/year=2018/part-00000.parquet"), 2u);
+  EXPECT_THROW(fs.copy_file(dir / "table/none.parquet", dir / "staged/none.parquet"), IoError);
+}
+
 TEST(LocalFileSystem, ReadManyVisitsEveryFileOnce) {
   TempDir dir;
   for (int file_idx = 0; file_idx < 50; ++file_idx) {
