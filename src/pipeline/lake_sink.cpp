@@ -1,5 +1,6 @@
 #include "pipeline/lake_sink.h"
 
+#include <algorithm>
 #include <exception>
 #include <future>
 #include <map>
@@ -147,8 +148,8 @@ void LakeSink::end_songs() {
     // and artists tables when new ones arrive.
     std::vector<model::SongRecord> kept = LakeState(*fs_, state_dir()).read_songs();
     state_->match.add_songs(kept);
-    state_->star.add_songs(kept);
     if (state_->new_songs()) state_->songs_kept.insert(state_->songs_kept.end(), kept.begin(), kept.end());
+    state_->star.add_kept_songs(std::move(kept));
   }
   state_->star.finish_songs();
   if (!state_->new_songs()) return;  // songs and artists stay as they are
@@ -196,13 +197,17 @@ void LakeSink::merge_kept_state() {
   }
   std::vector<bool> rewritten(keys.partitions.size());
   for (size_t idx = 0; idx < keys.partitions.size(); ++idx) rewritten[idx] = state.touched.count(keys.partitions[idx]) > 0;
-  std::unordered_set<int64_t> untouched_times;
+  // The time rows of the untouched months, for the summary: their plays'
+  // distinct start times.
+  std::vector<int64_t> untouched_times;
   for (const auto& key : keys.keys) {
     if (rewritten[key.partition]) continue;
     ++state.plays_untouched;
-    if (key.ts) untouched_times.insert(*key.ts);
+    if (key.ts) untouched_times.push_back(*key.ts);
   }
-  state.times_untouched = static_cast<int64_t>(untouched_times.size());
+  std::sort(untouched_times.begin(), untouched_times.end());
+  state.times_untouched =
+      std::unique(untouched_times.begin(), untouched_times.end()) - untouched_times.begin();
   if (!state.touched.empty()) state.star.add_kept_plays(kept.read_plays(&state.touched, options_.threads));
   state.star.number_new_plays_after(keys.largest_songplay_id);
   state.star.add_kept_user_days(kept.read_user_days());

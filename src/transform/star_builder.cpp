@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <functional>
+#include <iterator>
 
 #include "transform/calendar.h"
 
@@ -113,6 +114,15 @@ void StarBuilder::add_songs(const std::vector<model::SongRecord>& songs) {
   assert(!songs_finished_);
   songs_added_ += static_cast<int64_t>(songs.size());
   song_records_.insert(song_records_.end(), songs.begin(), songs.end());
+}
+
+void StarBuilder::add_kept_songs(std::vector<model::SongRecord>&& songs) {
+  assert(!songs_finished_);
+  if (song_records_.empty()) {
+    song_records_ = std::move(songs);
+  } else {
+    std::move(songs.begin(), songs.end(), std::back_inserter(song_records_));
+  }
 }
 
 void StarBuilder::finish_songs() {

@@ -88,6 +88,9 @@ class StarBuilder {
   // Incremental loads. Before the first event: keep each user's latest
   // event per day too (user_days()).
   void keep_user_days();
+  // Before finish_songs(): the song records earlier loads kept (taken, not
+  // counted as staged).
+  void add_kept_songs(std::vector<model::SongRecord>&& songs);
   // After finish_songs(), before finish(): what earlier loads kept. Plays
   // whose key has no kept id are numbered after `largest_kept_id`.
   void add_kept_plays(const std::vector<KeptPlay>& plays);
