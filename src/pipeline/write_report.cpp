@@ -6,9 +6,7 @@
 #include <ctime>
 #include <filesystem>
 
-#include "lake/lake_reader.h"
 #include "model/error.h"
-#include "pipeline/file_systems.h"
 #include "pipeline/open_target.h"
 #include "pipeline/output_files.h"
 #include "report/chart_js.h"
@@ -29,12 +27,9 @@ std::string lake_for_duckdb(const std::string& lake) {
 }
 
 report::ReportPage lake_page(const config::Flags& flags, std::ostream& log) {
-  config::Settings settings;
-  config::resolve_s3_access(flags, config::FileSettings{}, settings);
-  FileSystems file_systems(settings);
   const std::string& lake = *flags.lake;
   log << "reading lake " << lake << "\n";
-  model::StarSchema star = lake::read_star(*file_systems.for_path(lake), lake);
+  model::StarSchema star = read_target_lake(flags);
   report::ReportPage page;
   page.source = "the lake at " + lake_for_duckdb(lake);
   page.engine = report::SqlEngine::kDuckDbOnLake;

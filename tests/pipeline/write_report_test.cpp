@@ -1,6 +1,8 @@
 // The report command: its page from a lake and from PostgreSQL holding the
-// same load, with the same figures; each chart's SQL on PostgreSQL against
-// its figures from the lake's rows; what it refuses; an S3 lake.
+// same load (and from the Redshift emulator in front of it), with the same
+// figures; each chart's SQL on PostgreSQL against its figures from the
+// lake's rows, and as the page prints it in psql and DuckDB; what it
+// refuses; an S3 lake.
 #include "pipeline/write_report.h"
 
 #include <gtest/gtest.h>
@@ -12,6 +14,8 @@
 #include "lake/lake_reader.h"
 #include "report/charts.h"
 #include "support/data_sets.h"
+#include "support/duckdb_reader.h"
+#include "support/node_tool.h"
 #include "support/report_data.h"
 #include "support/test_database.h"
 #include "test_support.h"
@@ -34,6 +38,56 @@ std::string figures_of(const std::string& html) {
   if (start == std::string::npos) return "";
   start += open.size();
   return html.substr(start, html.find("</script>", start) - start);
+}
+
+// The SQL of a page as a reader copies it: the text of each
+// <pre><code>, unescaped, in page order (each chart's, then the lake's
+// views where the page has them).
+std::vector<std::string> sql_blocks_of(const std::string& html) {
+  const std::string open = "<pre><code>";
+  const std::string close = "</code></pre>";
+  std::vector<std::string> blocks;
+  for (size_t at = html.find(open); at != std::string::npos; at = html.find(open, at)) {
+    at += open.size();
+    size_t end = html.find(close, at);
+    std::string block = html.substr(at, end - at);
+    for (auto [entity, text] :
+         {std::pair{"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}}) {
+      for (size_t found = block.find(entity); found != std::string::npos; found = block.find(entity, found + 1)) {
+        block.replace(found, std::string(entity).size(), text);
+      }
+    }
+    blocks.push_back(block);
+    at = end;
+  }
+  return blocks;
+}
+
+// `sql` run by psql on `uri` as a reader would run it (a file of it); its
+// rows, fields split, "(null)" as NULL. Fails the test when psql fails.
+std::vector<report::TextRow> psql_rows(const std::string& uri, const std::string& sql) {
+  TempDir dir;
+  testing::write_text(dir / "query.sql", sql);
+  std::string command = "psql '" + uri + "' -X -q -A -t -z -P null='(null)' -v ON_ERROR_STOP=1 -f " +
+                        (dir / "query.sql") + " >" + (dir / "out") + " 2>&1";
+  int status = std::system(command.c_str());
+  std::string out = testing::read_text(dir / "out");
+  EXPECT_EQ(status, 0) << out;
+  std::vector<report::TextRow> rows;
+  size_t start = 0;
+  for (size_t end = out.find('\n'); end != std::string::npos; start = end + 1, end = out.find('\n', start)) {
+    report::TextRow row;
+    std::string line = out.substr(start, end - start);
+    for (size_t field_start = 0;;) {
+      size_t field_end = line.find('\0', field_start);
+      std::string field = line.substr(field_start, field_end - field_start);
+      row.push_back(field == "(null)" ? std::nullopt : std::optional<std::string>(field));
+      if (field_end == std::string::npos) break;
+      field_start = field_end + 1;
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 // Every chart's SQL on the warehouse at `uri`, in one snapshot, against its
@@ -105,6 +159,54 @@ TEST_F(ReportCommand, APageFromTheLakeAndOneFromPostgresHoldTheSameFigures) {
   for (const auto& chart : report::report_charts()) {
     EXPECT_NE(warehouse_page.find("<h2>" + chart.title + "</h2>"), std::string::npos) << chart.id;
   }
+}
+
+TEST_F(ReportCommand, ThePrintedSqlRunsInPsqlAndInDuckDb) {
+  TestDatabase db;
+  testing::etl_into(testing::fixture_data_set().dir, work_ / "lake", " --target '" + db.uri() + "'");
+  io::LocalFileSystem local;
+  model::StarSchema star = lake::read_star(local, work_ / "lake");
+  const auto& charts = report::report_charts();
+
+  ASSERT_EQ(run_sparkify("report --target '" + db.uri() + "' --out " + (work_ / "warehouse.html")).status, 0);
+  std::vector<std::string> printed = sql_blocks_of(testing::read_text(work_ / "warehouse.html"));
+  ASSERT_EQ(printed.size(), charts.size());
+  for (size_t chart_idx = 0; chart_idx < charts.size(); ++chart_idx) {
+    SCOPED_TRACE(charts[chart_idx].id);
+    EXPECT_EQ(printed[chart_idx], charts[chart_idx].sql);
+    EXPECT_EQ(report::rows_from_text(charts[chart_idx], psql_rows(db.uri(), printed[chart_idx])),
+              charts[chart_idx].compute(star));
+  }
+
+  if (!testing::duckdb_available()) GTEST_SKIP() << "DuckDB is not installed: run scripts/install-test-tools.sh";
+  ASSERT_EQ(run_sparkify("report --lake " + (work_ / "lake") + " --out " + (work_ / "lake.html")).status, 0);
+  printed = sql_blocks_of(testing::read_text(work_ / "lake.html"));
+  ASSERT_EQ(printed.size(), charts.size() + 1) << "each chart's SQL, then the views";
+  for (size_t chart_idx = 0; chart_idx < charts.size(); ++chart_idx) {
+    SCOPED_TRACE(charts[chart_idx].id);
+    testing::DuckResult duck = testing::duckdb_query(printed.back() + printed[chart_idx]);
+    EXPECT_EQ(report::rows_from_text(charts[chart_idx], duck.rows), charts[chart_idx].compute(star));
+  }
+}
+
+TEST_F(ReportCommand, RedshiftGivesThePagePostgresGives) {
+  std::string why;
+  auto endpoint = testing::s3_test_endpoint(why);
+  if (!endpoint) GTEST_SKIP() << why;
+  TestDatabase db;
+  testing::etl_into(testing::fixture_data_set().dir, work_ / "lake", " --target '" + db.uri() + "'");
+  // The Redshift emulator in front of the same database refuses what
+  // Redshift refuses.
+  testing::NodeTool emulator("redshift_emulator.mjs",
+                             {"--pg", db.uri(), "--s3", *endpoint, "--slices", "2", "--lifetime-s", "300"});
+  std::string redshift =
+      "redshift://postgres@127.0.0.1:" + std::to_string(emulator.port()) + "/" + db.name() + "?sslmode=disable";
+  CliOutcome from_redshift = run_sparkify("report --target '" + redshift + "' --out " + (work_ / "redshift.html"));
+  ASSERT_EQ(from_redshift.status, 0) << from_redshift.output;
+  ASSERT_EQ(run_sparkify("report --target '" + db.uri() + "' --out " + (work_ / "postgres.html")).status, 0);
+  std::string redshift_figures = figures_of(testing::read_text(work_ / "redshift.html"));
+  ASSERT_FALSE(redshift_figures.empty());
+  EXPECT_EQ(redshift_figures, figures_of(testing::read_text(work_ / "postgres.html")));
 }
 
 TEST(ReportCommandRefuses, NeitherOrBothSourcesAndAnOutputItCannotWrite) {

@@ -18,6 +18,11 @@ size_t count(const std::string& text, const std::string& needle) {
   return found;
 }
 
+// Each of `parts` is somewhere in `html`.
+void expect_holds(const std::string& html, std::initializer_list<std::string> parts) {
+  for (const auto& part : parts) EXPECT_NE(html.find(part), std::string::npos) << part;
+}
+
 ReportPage page_of(const model::StarSchema& star) {
   ReportPage page;
   page.source = "the lake /tmp/<lake>";
@@ -35,12 +40,9 @@ TEST(HtmlPage, EveryChartHasItsCanvasTableAndSql) {
     EXPECT_NE(html.find("<canvas id=\"canvas-" + chart.id + "\""), std::string::npos);
     EXPECT_NE(html.find("<caption>" + chart.title + "</caption>"), std::string::npos);
   }
-  EXPECT_NE(html.find("COUNT(CASE WHEN level = &#39;free&#39; THEN 1 END)"), std::string::npos);
-  EXPECT_NE(html.find("<td>Song &lt;One&gt;</td><td>Artist &amp; Co</td>"), std::string::npos);
-  EXPECT_NE(html.find("the lake /tmp/&lt;lake&gt;"), std::string::npos);
-  EXPECT_NE(html.find("<script>/* chart.js */</script>"), std::string::npos);
-  EXPECT_NE(html.find("<meta name=\"viewport\""), std::string::npos);
-  EXPECT_NE(html.find("@media print"), std::string::npos);
+  expect_holds(html, {"COUNT(CASE WHEN level = &#39;free&#39; THEN 1 END)",
+                      "<td>Song &lt;One&gt;</td><td>Artist &amp; Co</td>", "the lake /tmp/&lt;lake&gt;",
+                      "<script>/* chart.js */</script>", "<meta name=\"viewport\"", "@media print"});
 }
 
 TEST(HtmlPage, AHostileTitleStaysText) {
@@ -89,11 +91,9 @@ TEST(HtmlPage, SeveralLabelsAreJoinedAndNullIsNone) {
 
 TEST(HtmlPage, AtAGlanceFromTheCharts) {
   std::string html = render_page(page_of(small_star()), "");
-  EXPECT_NE(html.find("<li><b>6</b>plays</li>"), std::string::npos);
-  EXPECT_NE(html.find("<li><b>2018-11-01</b>first day</li>"), std::string::npos);
-  EXPECT_NE(html.find("<li><b>2018-11-02</b>last day</li>"), std::string::npos);
-  EXPECT_NE(html.find("<li><b>3</b>listeners</li>"), std::string::npos);
-  EXPECT_NE(html.find("<li><b>83.3%</b>plays matched a song</li>"), std::string::npos);
+  expect_holds(html,
+               {"<li><b>6</b>plays</li>", "<li><b>2018-11-01</b>first day</li>", "<li><b>2018-11-02</b>last day</li>",
+                "<li><b>3</b>listeners</li>", "<li><b>83.3%</b>plays matched a song</li>"});
 }
 
 TEST(HtmlPage, AChartWithNoRowsSaysSo) {

@@ -28,17 +28,8 @@ inline model::SongplayRow play(int64_t id, std::optional<int64_t> start_ms, int3
                                std::optional<std::string> song, std::optional<std::string> artist,
                                std::optional<int32_t> session, std::optional<std::string> location,
                                std::optional<std::string> agent) {
-  model::SongplayRow row;
-  row.songplay_id = id;
-  row.start_time_ms = start_ms;
-  row.user_id = user;
-  row.level = level;
-  row.song_id = std::move(song);
-  row.artist_id = std::move(artist);
-  row.session_id = session;
-  row.location = std::move(location);
-  row.user_agent = std::move(agent);
-  return row;
+  return {
+      id, start_ms, user, level, std::move(song), std::move(artist), session, std::move(location), std::move(agent)};
 }
 
 // The time row of a start time in the star below (hour and weekday are
