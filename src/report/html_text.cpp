@@ -33,22 +33,30 @@ std::string html_escape(std::string_view raw) {
 }
 
 std::string script_safe_json(std::string_view json) {
+  // Line and paragraph separators end a line in old JavaScript parsers.
+  constexpr std::string_view kLineSeparator = "\xE2\x80\xA8";
+  constexpr std::string_view kParagraphSeparator = "\xE2\x80\xA9";
   std::string out;
   out.reserve(json.size() + json.size() / 16);
-  for (size_t i = 0; i < json.size(); ++i) {
-    char c = json[i];
-    if (c == '<') {
-      out += "\\u003c";
-    } else if (c == '>') {
-      out += "\\u003e";
-    } else if (c == '&') {
-      out += "\\u0026";
-    } else if (c == '\xE2' && i + 2 < json.size() && json[i + 1] == '\x80' &&
-               (json[i + 2] == '\xA8' || json[i + 2] == '\xA9')) {
-      out += json[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
-      i += 2;
-    } else {
-      out += c;
+  for (size_t at = 0; at < json.size(); ++at) {
+    std::string_view rest = json.substr(at);
+    if (rest.starts_with(kLineSeparator) || rest.starts_with(kParagraphSeparator)) {
+      out += rest.starts_with(kLineSeparator) ? "\\u2028" : "\\u2029";
+      at += kLineSeparator.size() - 1;
+      continue;
+    }
+    switch (json[at]) {
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      default:
+        out += json[at];
     }
   }
   return out;
