@@ -55,11 +55,11 @@ struct CliOutcome {
 
 #ifdef SPARKIFY_BINARY_DIR
 // Runs the built sparkify binary with `arguments` (shell words), no stdin,
-// and `environment` ("NAME=value …", shell words) added to its environment.
+// after `environment` (empty, or an "env NAME=value … " prefix).
 inline CliOutcome run_sparkify_with(const std::string& environment, const std::string& arguments) {
   TempDir dir;
-  std::string command = "env " + environment + " " + std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify " +
-                        arguments + " >" + (dir / "out") + " 2>&1 </dev/null";
+  std::string command = environment + std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify " + arguments + " >" +
+                        (dir / "out") + " 2>&1 </dev/null";
   int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(dir / "out")};
 }

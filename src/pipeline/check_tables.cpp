@@ -1,10 +1,7 @@
 #include "pipeline/check_tables.h"
 
-#include "lake/lake_reader.h"
 #include "model/error.h"
 #include "pipeline/etl.h"
-#include "pipeline/file_systems.h"
-#include "pipeline/lake_state.h"
 #include "quality/checks_file.h"
 #include "quality/star_checks.h"
 #include "pipeline/open_target.h"
@@ -24,17 +21,8 @@ std::vector<quality::CheckResult> check_warehouse(const config::Flags& flags,
 // record of its events, and the check is skipped there.
 std::vector<quality::CheckResult> check_lake(const config::Flags& flags, const std::vector<quality::Check>& checks,
                                              std::ostream& log) {
-  config::Settings settings;
-  config::resolve_s3_access(flags, config::FileSettings{}, settings);
-  FileSystems file_systems(settings);
-  const std::string& lake = *flags.lake;
-  io::FileSystem& fs = *file_systems.for_path(lake);
-  log << "checking lake " << lake << "\n";
-  model::StarSchema star = lake::read_star(fs, lake);
-  LakeState state(fs, io::join_path(lake, kLakeStateFolder));
-  std::optional<int64_t> next_song_events;
-  if (state.present()) next_song_events = state.read_next_song_events();
-  return quality::run_star_checks(checks, star, next_song_events);
+  log << "checking lake " << *flags.lake << "\n";
+  return quality::run_star_checks(checks, read_target_lake(flags), read_target_lake_next_song_events(flags));
 }
 
 }  // namespace

@@ -243,7 +243,7 @@ TEST_F(LakeIncrementalPartitionsTest, AKillInTheCommitIsCompletedByTheNextRun) {
                         "/log_data --lake " + lake;
   ASSERT_EQ(testing::run_sparkify(command).status, 0);
   copy_into(data_ + "/log_data", days.back(), arriving + "/log_data");
-  testing::CliOutcome killed = testing::run_sparkify_with("SPARKIFY_FAILPOINTS=lake-table-swapped", command);
+  testing::CliOutcome killed = testing::run_sparkify_with("env SPARKIFY_FAILPOINTS=lake-table-swapped ", command);
   ASSERT_NE(killed.status, 0) << killed.output;
   testing::CliOutcome next = testing::run_sparkify(command);
   ASSERT_EQ(next.status, 0) << next.output;
