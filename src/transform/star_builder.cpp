@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cassert>
-#include <cstring>
 #include <functional>
 #include <iterator>
 
@@ -284,32 +283,6 @@ void StarBuilder::add_kept_user_days(const std::vector<KeptUserDay>& days) {
   }
 }
 
-namespace {
-
-// A play's natural key as bytes, NULLs distinct from every number.
-std::string play_key_bytes(int32_t user_id, std::optional<int32_t> session_id, std::optional<int32_t> item) {
-  std::string key(15, '\0');
-  std::memcpy(key.data(), &user_id, 4);
-  key[4] = session_id ? 1 : 0;
-  int32_t session = session_id.value_or(0);
-  std::memcpy(key.data() + 5, &session, 4);
-  key[9] = item ? 1 : 0;
-  int32_t item_value = item.value_or(0);
-  std::memcpy(key.data() + 10, &item_value, 4);
-  return key;
-}
-
-}  // namespace
-
-void StarBuilder::reserve_play_ids(const std::vector<KeptPlay>& plays) {
-  assert(!finished_);
-  if (!reserved_ids_) reserved_ids_ = std::make_unique<std::unordered_map<std::string, int64_t>>();
-  for (const auto& play : plays) {
-    (*reserved_ids_)[play_key_bytes(play.user_id, play.session_id, play.item_in_session)] = play.songplay_id;
-    largest_kept_id_ = std::max(largest_kept_id_, play.songplay_id);
-  }
-}
-
 void StarBuilder::number_new_plays_after(int64_t largest_kept_id) {
   largest_kept_id_ = std::max(largest_kept_id_, largest_kept_id);
 }
@@ -353,16 +326,7 @@ void StarBuilder::finish() {
     return compare_asc(a.item_opt(), b.item_opt()) < 0;
   });
 
-  // Keys a backfill replaced keep their ids; new keys are numbered in that
-  // order, after the largest id kept.
-  if (reserved_ids_) {
-    for (auto& play : plays_) {
-      if (play.id != 0) continue;
-      auto found = reserved_ids_->find(play_key_bytes(play.user_id, play.session_opt(), play.item_opt()));
-      if (found != reserved_ids_->end()) play.id = found->second;
-    }
-    reserved_ids_.reset();
-  }
+  // New keys are numbered in that order, after the largest id kept.
   int64_t next_id = largest_kept_id_;
   for (auto& play : plays_) {
     if (play.id == 0) play.id = ++next_id;

@@ -96,9 +96,6 @@ class StarBuilder {
   void add_kept_plays(const std::vector<KeptPlay>& plays);
   void add_kept_user_days(const std::vector<KeptUserDay>& days);
   void number_new_plays_after(int64_t largest_kept_id);
-  // The ids of plays a backfill replaces: a key the new events hold again
-  // keeps its id (only the keys and ids of `plays` are used).
-  void reserve_play_ids(const std::vector<KeptPlay>& plays);
   // After finish(): the play at `index` as it is kept, and the users' days.
   KeptPlay kept_play(size_t index) const;
   std::vector<KeptUserDay> user_days() const;
@@ -138,8 +135,6 @@ class StarBuilder {
   // (user_id, UTC day) → that day's latest event; only with keep_user_days().
   std::unique_ptr<std::unordered_map<int64_t, UserLatest>> latest_by_user_day_;
   int64_t largest_kept_id_ = 0;
-  // reserve_play_ids(): a play's key (its bytes) → its id.
-  std::unique_ptr<std::unordered_map<std::string, int64_t>> reserved_ids_;
   // A deque: it grows without the copy a vector makes when it doubles,
   // which at ten million plays would hold both copies at the peak.
   std::deque<Play> plays_;
