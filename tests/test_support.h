@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <random>
 #include <string>
@@ -73,6 +74,19 @@ inline CliOutcome run_sparkify(const std::string& arguments) { return run_sparki
 inline bool is_lake_bookkeeping(const std::filesystem::path& path) {
   std::string name = path.filename().string();
   return name == "_sparkify.lock" || name == ".sparkify-load";
+}
+
+// Every file under the lake `root` but its bookkeeping: relative path →
+// content (none when `root` is missing).
+inline std::map<std::string, std::string> lake_files(const std::filesystem::path& root) {
+  std::map<std::string, std::string> files;
+  if (!std::filesystem::exists(root)) return files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && !is_lake_bookkeeping(entry.path())) {
+      files[std::filesystem::relative(entry.path(), root).string()] = read_text(entry.path().string());
+    }
+  }
+  return files;
 }
 
 // The real extract at ../shared/data/sparkify-sample beside the checkout, or

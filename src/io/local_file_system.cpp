@@ -1,5 +1,6 @@
 #include "io/local_file_system.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <linux/fs.h>
@@ -9,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <random>
@@ -130,65 +132,103 @@ class LocalOutputStream final : public OutputStream {
 
 }  // namespace
 
-std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
-                                             const std::vector<std::string>& suffixes) {
-  std::error_code error;
-  auto status = fs::status(root, error);
-  if (error || !fs::exists(status)) throw IoError("no such file or folder: " + root);
-  std::vector<FileEntry> entries;
-  if (fs::is_regular_file(status)) {
-    auto size = static_cast<uint64_t>(fs::file_size(root, error));
-    if (error) throw IoError("cannot stat " + root + ": " + error.message());
-    auto modified = fs::last_write_time(root, error);
-    if (error) throw IoError("cannot stat " + root + ": " + error.message());
-    entries.push_back({root, size, std::to_string(modified.time_since_epoch().count())});
-    return entries;
-  }
-  // A folder reached twice (a symbolic link back up the tree, or two links
-  // to one folder) would be read twice, or forever: it fails the listing.
-  std::set<std::pair<dev_t, ino_t>> folders_seen;
-  auto see_folder = [&](const std::string& path) {
-    struct stat info {};
-    if (::stat(path.c_str(), &info) != 0) fail("cannot stat", path, errno);
-    if (!folders_seen.insert({info.st_dev, info.st_ino}).second) {
-      throw IoError("cannot list " + root + ": " + path +
-                    " leads to a folder already listed (a symbolic link loop or a second link to it)");
+namespace {
+
+// A file's modification time as the version the ledgers keep: nanoseconds
+// of std::filesystem's file clock, as earlier listings wrote it.
+std::string version_of(const struct stat& info) {
+  using namespace std::chrono;
+  sys_time<nanoseconds> modified{seconds{info.st_mtim.tv_sec} + nanoseconds{info.st_mtim.tv_nsec}};
+  return std::to_string(file_clock::from_sys(modified).time_since_epoch().count());
+}
+
+// The recursive walk of list(): readdir and one fstatat per entry, relative
+// to the folder's descriptor (no path walk per file). Symbolic links are
+// followed; a folder reached twice (a link back up the tree, or two links
+// to one folder) fails the listing, as it would be read twice or forever.
+class FolderWalk {
+ public:
+  FolderWalk(std::string root, const std::vector<std::string>& suffixes, std::vector<FileEntry>& entries)
+      : root_(std::move(root)), suffixes_(suffixes), entries_(entries) {}
+
+  void walk(int folder_fd, const std::string& path) {
+    DIR* folder = ::fdopendir(folder_fd);
+    if (!folder) {
+      int error = errno;
+      ::close(folder_fd);
+      fail("cannot list " + root_ + ":", path, error);
     }
-  };
-  see_folder(root);
-  fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, error);
-  if (error) throw IoError("cannot list " + root + ": " + error.message());
-  // Every error is checked, the last increment's too: an unreadable
-  // sub-folder must fail the listing, never end it early as if complete.
-  for (; it != fs::recursive_directory_iterator();) {
-    const auto& entry = *it;
-    std::string path = entry.path().string();
-    std::string name = entry.path().filename().string();
-    bool is_folder = entry.is_directory(error);
-    if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-    if (!name.empty() && name.front() == '.') {
+    struct Closer {
+      DIR* dir;
+      ~Closer() { ::closedir(dir); }
+    } closer{folder};
+    for (;;) {
+      errno = 0;
+      struct dirent* entry = ::readdir(folder);
+      if (!entry) {
+        // An unreadable folder must fail the listing, never end it early
+        // as if complete.
+        if (errno != 0) fail("cannot list " + root_ + ":", path, errno);
+        return;
+      }
+      const char* name = entry->d_name;
       // Hidden files and folders (editors' swap files, our own temp files)
-      // are never data.
-      if (is_folder) it.disable_recursion_pending();
-    } else if (is_folder) {
-      see_folder(path);
-    } else if (has_suffix(name, suffixes)) {
-      bool regular = entry.is_regular_file(error);
-      if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-      if (regular) {
-        uint64_t size = entry.file_size(error);
-        if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-        auto modified = entry.last_write_time(error);
-        if (error) throw IoError("cannot list " + root + ": " + path + ": " + error.message());
-        entries.push_back({path, size, std::to_string(modified.time_since_epoch().count())});
+      // are never data; "." and ".." are hidden too.
+      if (name[0] == '.') continue;
+      std::string child = (path == "/" ? "" : path) + "/" + name;
+      bool wanted = has_suffix(name, suffixes_);
+      // A file whose type readdir gives and whose name is not wanted needs
+      // no stat.
+      if (!wanted && entry->d_type == DT_REG) continue;
+      struct stat info {};
+      if (::fstatat(::dirfd(folder), name, &info, 0) != 0) fail("cannot list " + root_ + ":", child, errno);
+      if (S_ISDIR(info.st_mode)) {
+        see_folder(info, child);
+        int child_fd = ::openat(::dirfd(folder), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (child_fd < 0) fail("cannot list " + root_ + ":", child, errno);
+        walk(child_fd, child);
+      } else if (wanted && S_ISREG(info.st_mode)) {
+        entries_.push_back({child, static_cast<uint64_t>(info.st_size), version_of(info)});
       }
     }
-    it.increment(error);
-    if (error) {
-      throw IoError("cannot list " + root + ": " + (is_folder ? path : entry.path().parent_path().string()) +
-                    ": " + error.message());
+  }
+
+  void see_folder(const struct stat& info, const std::string& path) {
+    if (!folders_seen_.insert({info.st_dev, info.st_ino}).second) {
+      throw IoError("cannot list " + root_ + ": " + path +
+                    " leads to a folder already listed (a symbolic link loop or a second link to it)");
     }
   }
+
+ private:
+  std::string root_;
+  const std::vector<std::string>& suffixes_;
+  std::vector<FileEntry>& entries_;
+  std::set<std::pair<dev_t, ino_t>> folders_seen_;
+};
+
+}  // namespace
+
+std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
+                                             const std::vector<std::string>& suffixes) {
+  struct stat info {};
+  if (::stat(root.c_str(), &info) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw IoError("no such file or folder: " + root);
+    fail("cannot stat", root, errno);
+  }
+  std::vector<FileEntry> entries;
+  if (S_ISREG(info.st_mode)) {
+    entries.push_back({root, static_cast<uint64_t>(info.st_size), version_of(info)});
+    return entries;
+  }
+  if (!S_ISDIR(info.st_mode)) throw IoError("no such file or folder: " + root);
+  FolderWalk walk(root, suffixes, entries);
+  walk.see_folder(info, root);
+  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) fail("cannot list", root, errno);
+  std::string path = root;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  walk.walk(root_fd, path);
   std::sort(entries.begin(), entries.end(),
             [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
   return entries;
@@ -238,6 +278,14 @@ void LocalFileSystem::remove_all(const std::string& path) {
   std::error_code error;
   fs::remove_all(path, error);
   if (error) throw IoError("cannot remove " + path + ": " + error.message());
+}
+
+void LocalFileSystem::copy_file(const std::string& from, const std::string& to) {
+  make_parent_folders(to);
+  if (::link(from.c_str(), to.c_str()) == 0) return;
+  // Another file system, or one without hard links: copy the bytes.
+  if (errno != EXDEV && errno != EPERM && errno != EMLINK) fail("cannot link " + from + " to", to, errno);
+  FileSystem::copy_file(from, to);
 }
 
 void LocalFileSystem::replace_tree(const std::string& staged, const std::string& target) {

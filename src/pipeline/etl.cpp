@@ -144,11 +144,15 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
   LoadTicket ticket{lake::new_load_id(), decider ? decider->commit_identity() : ""};
   for (const auto& sink : sinks) summary.targets.push_back({sink->name(), {}, false, {}});
   try {
-    begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}}, summary, log);
+    begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}, settings.incremental},
+                summary, log);
     SourceFiles files = list_sources(settings, file_systems, summary);
     if (settings.incremental) {
+      // The ledger is the deciding sink's, or the one sink's (config allows
+      // --incremental for one target only).
+      Sink& keeper = decider ? *decider : *sinks.front();
       std::string note;
-      files = decider->incremental_sources(files, note);
+      files = keeper.incremental_sources(files, note);
       log << note << "\n";
       summary.notes.push_back(note);
       if (files.songs.empty() && files.events.empty()) {

@@ -2,7 +2,9 @@
 // work on one outside a load (create-tables, check, report).
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "config/settings.h"
 #include "model/star.h"
@@ -19,5 +21,9 @@ std::unique_ptr<warehouse::Warehouse> open_target_warehouse(const config::Flags&
 // UsageError when S3 access cannot be resolved, JobError as
 // lake::read_star does.
 model::StarSchema read_target_lake(const config::Flags& flags);
+
+// The NextSong events with a user that lake has loaded, as an incremental
+// lake keeps the count (lake_state.h); nullopt for a lake a full run wrote.
+std::optional<int64_t> read_target_lake_next_song_events(const config::Flags& flags);
 
 }  // namespace sparkify::pipeline

@@ -16,7 +16,7 @@
 #include "io/s3/s3_test_support.h"
 #include "model/error.h"
 #include "pipeline/etl.h"
-#include "support/data_sets.h"
+#include "support/daily_data.h"
 #include "support/node_tool.h"
 #include "support/star_compare.h"
 #include "support/test_database.h"
@@ -26,62 +26,19 @@ namespace sparkify::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::copy_into;
+using testing::files_below;
 using testing::first_difference;
 using testing::read_star_from_postgres;
 using testing::TempDir;
 using testing::TestDatabase;
-
-// The star with songplay_id left out: plays in order of their other fields.
-model::StarSchema without_play_ids(model::StarSchema star) {
-  for (auto& play : star.songplays) play.songplay_id = 0;
-  auto key = [](const model::SongplayRow& row) {
-    return std::tie(row.start_time_ms, row.user_id, row.session_id, row.level, row.song_id, row.artist_id,
-                    row.location, row.user_agent);
-  };
-  std::sort(star.songplays.begin(), star.songplays.end(),
-            [&](const model::SongplayRow& a, const model::SongplayRow& b) { return key(a) < key(b); });
-  return star;
-}
-
-// The files below `root`, relative, sorted.
-std::vector<std::string> files_below(const std::string& root) {
-  std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files.push_back(fs::relative(entry.path(), root).string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-void copy_into(const std::string& from_root, const std::string& relative, const std::string& to_root) {
-  fs::create_directories(fs::path(to_root + "/" + relative).parent_path());
-  fs::copy_file(from_root + "/" + relative, to_root + "/" + relative, fs::copy_options::overwrite_existing);
-}
-
-// Generated data (five days, non-ASCII names), made on first use under the
-// build folder: the fixtures, the sample where it exists, and these.
-std::vector<testing::DataSet> incremental_data_sets() {
-  std::vector<testing::DataSet> sets = testing::data_sets();
-  testing::DataSet generated;
-  generated.name = "Generated";
-  generated.dir = std::string(SPARKIFY_BINARY_DIR) + "/tests/generated-daily";
-  sets.push_back(generated);
-  return sets;
-}
-
-void make_generated(const testing::DataSet& data) {
-  if (data.name != "Generated" || fs::exists(data.dir + "/log_data")) return;
-  testing::CliOutcome made = testing::run_sparkify("generate --songs 300 --events 5000 --days 5 --seed 23 --out " +
-                                                   data.dir + ".tmp");
-  ASSERT_EQ(made.status, 0) << made.output;
-  fs::rename(data.dir + ".tmp", data.dir);
-}
+using testing::without_play_ids;
 
 class EtlIncrementalTest : public ::testing::TestWithParam<testing::DataSet> {
  protected:
   void SetUp() override {
     SPARKIFY_REQUIRE_POSTGRES();
-    make_generated(GetParam());
+    testing::make_daily_data(GetParam());
     arriving_ = work_ / "arriving";
     fs::create_directories(arriving_ + "/song_data");
     fs::create_directories(arriving_ + "/log_data");
@@ -196,7 +153,7 @@ TEST_P(EtlIncrementalTest, CreateTablesForgetsWhatWasLoaded) {
   EXPECT_EQ(first_difference(full_load(), loaded()), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(, EtlIncrementalTest, ::testing::ValuesIn(incremental_data_sets()),
+INSTANTIATE_TEST_SUITE_P(, EtlIncrementalTest, ::testing::ValuesIn(testing::daily_data_sets()),
                          testing::data_set_test_name);
 
 // The same on Redshift, through the emulator, with compacted staging.
@@ -263,7 +220,7 @@ TEST_P(EtlIncrementalRedshiftTest, SongsArrivingAfterTheirPlaysMatchThem) {
   EXPECT_EQ(first_difference(without_play_ids(full_load()), without_play_ids(loaded())), "");
 }
 
-INSTANTIATE_TEST_SUITE_P(, EtlIncrementalRedshiftTest, ::testing::ValuesIn(incremental_data_sets()),
+INSTANTIATE_TEST_SUITE_P(, EtlIncrementalRedshiftTest, ::testing::ValuesIn(testing::daily_data_sets()),
                          testing::data_set_test_name);
 
 }  // namespace
