@@ -147,7 +147,9 @@ TEST(StarBuilder, FoldingIntoKeptStateGivesTheWholeLoad) {
         was_kept = true;
       }
     }
-    if (!was_kept) EXPECT_GT(play.songplay_id, earlier.largest_songplay_id());
+    if (!was_kept) {
+      EXPECT_GT(play.songplay_id, earlier.largest_songplay_id());
+    }
   }
   // The rows themselves, ids aside, are the whole load's.
   auto without_ids = [](std::vector<model::SongplayRow> rows) {
