@@ -10,6 +10,10 @@ packages=(
   libthrift-dev thrift-compiler libboost-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client
+  # Chart.js, which the report reads at run time and inlines into its page.
+  libjs-chart.js
+  # The report's page is tested in headless Chromium (tests/tools/page_check.mjs).
+  chromium fonts-dejavu-core
 )
 # Node.js runs the test tools (DuckDB reader, S3 server). A machine that
 # already has node and npm (for example from NodeSource, whose nodejs

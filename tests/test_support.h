@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <fstream>
 #include <random>
 #include <string>
@@ -53,14 +54,18 @@ struct CliOutcome {
 };
 
 #ifdef SPARKIFY_BINARY_DIR
-// Runs the built sparkify binary with `arguments` (shell words), no stdin.
-inline CliOutcome run_sparkify(const std::string& arguments) {
+// Runs the built sparkify binary with `arguments` (shell words), no stdin,
+// after `environment` (empty, or an "env NAME=value … " prefix).
+inline CliOutcome run_sparkify_with(const std::string& environment, const std::string& arguments) {
   TempDir dir;
-  std::string command = std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify " + arguments + " >" + (dir / "out") +
-                        " 2>&1 </dev/null";
+  std::string command = environment + std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify " + arguments + " >" +
+                        (dir / "out") + " 2>&1 </dev/null";
   int raw = std::system(command.c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(dir / "out")};
 }
+
+// Runs the built sparkify binary with `arguments` (shell words), no stdin.
+inline CliOutcome run_sparkify(const std::string& arguments) { return run_sparkify_with("", arguments); }
 #endif
 
 // Files of a lake's own bookkeeping whose content changes from run to run
@@ -69,6 +74,19 @@ inline CliOutcome run_sparkify(const std::string& arguments) {
 inline bool is_lake_bookkeeping(const std::filesystem::path& path) {
   std::string name = path.filename().string();
   return name == "_sparkify.lock" || name == ".sparkify-load";
+}
+
+// Every file under the lake `root` but its bookkeeping: relative path →
+// content (none when `root` is missing).
+inline std::map<std::string, std::string> lake_files(const std::filesystem::path& root) {
+  std::map<std::string, std::string> files;
+  if (!std::filesystem::exists(root)) return files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (entry.is_regular_file() && !is_lake_bookkeeping(entry.path())) {
+      files[std::filesystem::relative(entry.path(), root).string()] = read_text(entry.path().string());
+    }
+  }
+  return files;
 }
 
 // The real extract at ../shared/data/sparkify-sample beside the checkout, or

@@ -17,5 +17,6 @@ void add_check_command(CLI::App& app, Action& run);
 void add_create_tables_command(CLI::App& app, Action& run);
 void add_etl_command(CLI::App& app, Action& run);
 void add_generate_command(CLI::App& app, Action& run);
+void add_report_command(CLI::App& app, Action& run);
 
 }  // namespace sparkify::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   sparkify::cli::add_create_tables_command(app, run);
   sparkify::cli::add_etl_command(app, run);
   sparkify::cli::add_generate_command(app, run);
+  sparkify::cli::add_report_command(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& help) {

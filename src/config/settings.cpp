@@ -355,14 +355,20 @@ Settings resolve_etl_settings(const Flags& flags) {
   if (flags.incremental && flags.full_refresh) throw UsageError("--incremental and --full-refresh exclude each other");
   settings.window = resolve_window(flags);
   settings.incremental = flags.incremental || settings.window.has_value();
-  if (settings.incremental && (!settings.target || flags.lake)) {
-    throw UsageError("--incremental (and --since/--until) loads a warehouse (--target or [CLUSTER]); a lake is "
-                     "written in full for now, so run the lake without them");
-  }
   settings.checks_path = flags.checks_path;
   settings.check = flags.check || flags.checks_path.has_value();
   settings.lake = flags.lake;
   if (!settings.target && !settings.lake) settings.lake = "lake";  // the embedded default
+  // Each target keeps its own ledger of what it loaded; one run merges into
+  // one of them.
+  if (settings.incremental && settings.target && settings.lake) {
+    throw UsageError("--incremental loads one target at a time: run it once with the warehouse and once with "
+                     "--lake (each keeps its own ledger of loaded files)");
+  }
+  if (settings.window && !settings.target) {
+    throw UsageError("--since/--until backfill a warehouse (--target or [CLUSTER]); a lake takes --incremental, "
+                     "not a backfill, for now");
+  }
   settings.max_errors = flags.max_errors.value_or(0);
   if (settings.max_errors < 0) throw UsageError("--max-errors must be 0 or more");
   if (flags.rejects_path) settings.rejects_path = *flags.rejects_path;

@@ -39,6 +39,8 @@ void FileSystem::read_many(const std::vector<FileEntry>& files, size_t concurren
 
 std::unique_ptr<FileLock> FileSystem::try_lock(const std::string&, const std::string&) { return nullptr; }
 
+void FileSystem::copy_file(const std::string& from, const std::string& to) { write_file(to, read(from).view()); }
+
 void FileSystem::write_file(const std::string& path, std::string_view bytes) {
   auto out = create(path);
   out->write(bytes);

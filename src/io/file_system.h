@@ -70,6 +70,12 @@ class FileSystem {
   // Writes a small file whole.
   void write_file(const std::string& path, std::string_view bytes);
 
+  // Puts a copy of the file `from` at `to` (parent folders made as needed),
+  // for a staged tree that carries files over unchanged: a local disk links
+  // it (no bytes copied), S3 copies it server-side. Throws IoError naming
+  // the file.
+  virtual void copy_file(const std::string& from, const std::string& to);
+
   // True when a file or folder exists at `path`.
   virtual bool exists(const std::string& path) = 0;
 

@@ -13,7 +13,6 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <memory>
 #include <random>
 #include <set>
 #include <system_error>
@@ -29,95 +28,13 @@ namespace {
   throw IoError(what + " " + path + ": " + std::strerror(error));
 }
 
-bool has_suffix(std::string_view name, const std::vector<std::string>& suffixes) {
+bool has_suffix(const std::string& name, const std::vector<std::string>& suffixes) {
   if (suffixes.empty()) return true;
   return std::any_of(suffixes.begin(), suffixes.end(), [&](const std::string& suffix) {
     return name.size() >= suffix.size() &&
            name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
   });
 }
-
-// A file's modification time as its version: std::filesystem's
-// file_clock count, as last_write_time() gives it.
-std::string version_of(const struct stat& info) {
-  using namespace std::chrono;
-  sys_time<nanoseconds> modified{seconds{info.st_mtim.tv_sec} + nanoseconds{info.st_mtim.tv_nsec}};
-  return std::to_string(file_clock::from_sys(modified).time_since_epoch().count());
-}
-
-// A recursive listing by descriptors: each name is looked up in its open
-// folder (openat, fstatat), not walked again from the root, and a file costs
-// one stat. A listing of a hundred thousand small files is mostly these
-// calls.
-class FolderWalk {
- public:
-  FolderWalk(const std::string& root, const std::vector<std::string>& suffixes, std::vector<FileEntry>& entries)
-      : root_(root), suffixes_(suffixes), entries_(entries) {}
-
-  // Lists the folder open as `fd` (taken over) at `path`.
-  void walk(int fd, const std::string& path) {
-    struct stat self {};
-    if (::fstat(fd, &self) != 0) {
-      int error = errno;
-      ::close(fd);
-      fail("cannot stat", path, error);
-    }
-    // A folder reached twice (a symbolic link back up the tree, or two
-    // links to one folder) would be read twice, or forever.
-    if (!folders_seen_.insert({self.st_dev, self.st_ino}).second) {
-      ::close(fd);
-      throw IoError("cannot list " + root_ + ": " + path +
-                    " leads to a folder already listed (a symbolic link loop or a second link to it)");
-    }
-    DIR* folder = ::fdopendir(fd);
-    if (!folder) {
-      int error = errno;
-      ::close(fd);
-      throw IoError("cannot list " + root_ + ": " + path + ": " + std::strerror(error));
-    }
-    std::unique_ptr<DIR, int (*)(DIR*)> closer(folder, ::closedir);
-    std::string prefix = !path.empty() && path.back() == '/' ? path : path + "/";
-    for (;;) {
-      errno = 0;
-      const dirent* entry = ::readdir(folder);
-      // Every error is checked: an unreadable folder must fail the
-      // listing, never end it early as if complete.
-      if (!entry) {
-        if (errno != 0) throw IoError("cannot list " + root_ + ": " + path + ": " + std::strerror(errno));
-        break;
-      }
-      std::string_view name = entry->d_name;
-      // Hidden files and folders (editors' swap files, our own temp files)
-      // are never data; nor are . and ..
-      if (name.empty() || name.front() == '.') continue;
-      std::string child = prefix + std::string(name);
-      unsigned char type = entry->d_type;
-      struct stat info {};
-      bool have_info = false;
-      if (type == DT_UNKNOWN || type == DT_LNK) {  // a link is what it leads to
-        if (::fstatat(::dirfd(folder), entry->d_name, &info, 0) != 0) {
-          throw IoError("cannot list " + root_ + ": " + child + ": " + std::strerror(errno));
-        }
-        have_info = true;
-        type = S_ISDIR(info.st_mode) ? DT_DIR : S_ISREG(info.st_mode) ? DT_REG : DT_UNKNOWN;
-      }
-      if (type == DT_DIR) {
-        int child_fd = ::openat(::dirfd(folder), entry->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (child_fd < 0) throw IoError("cannot list " + root_ + ": " + child + ": " + std::strerror(errno));
-        walk(child_fd, child);
-      } else if (type == DT_REG && has_suffix(name, suffixes_)) {
-        if (!have_info && ::fstatat(::dirfd(folder), entry->d_name, &info, 0) != 0) fail("cannot stat", child, errno);
-        entries_.push_back(FileEntry{std::move(child), static_cast<uint64_t>(info.st_size), version_of(info)});
-      }
-    }
-  }
-
- private:
-  const std::string& root_;
-  const std::vector<std::string>& suffixes_;
-  std::vector<FileEntry>& entries_;
-  std::set<std::pair<dev_t, ino_t>> folders_seen_;
-};
 
 std::string unique_suffix() {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -215,21 +132,103 @@ class LocalOutputStream final : public OutputStream {
 
 }  // namespace
 
+namespace {
+
+// A file's modification time as the version the ledgers keep: nanoseconds
+// of std::filesystem's file clock, as earlier listings wrote it.
+std::string version_of(const struct stat& info) {
+  using namespace std::chrono;
+  sys_time<nanoseconds> modified{seconds{info.st_mtim.tv_sec} + nanoseconds{info.st_mtim.tv_nsec}};
+  return std::to_string(file_clock::from_sys(modified).time_since_epoch().count());
+}
+
+// The recursive walk of list(): readdir and one fstatat per entry, relative
+// to the folder's descriptor (no path walk per file). Symbolic links are
+// followed; a folder reached twice (a link back up the tree, or two links
+// to one folder) fails the listing, as it would be read twice or forever.
+class FolderWalk {
+ public:
+  FolderWalk(std::string root, const std::vector<std::string>& suffixes, std::vector<FileEntry>& entries)
+      : root_(std::move(root)), suffixes_(suffixes), entries_(entries) {}
+
+  void walk(int folder_fd, const std::string& path) {
+    DIR* folder = ::fdopendir(folder_fd);
+    if (!folder) {
+      int error = errno;
+      ::close(folder_fd);
+      fail("cannot list " + root_ + ":", path, error);
+    }
+    struct Closer {
+      DIR* dir;
+      ~Closer() { ::closedir(dir); }
+    } closer{folder};
+    for (;;) {
+      errno = 0;
+      struct dirent* entry = ::readdir(folder);
+      if (!entry) {
+        // An unreadable folder must fail the listing, never end it early
+        // as if complete.
+        if (errno != 0) fail("cannot list " + root_ + ":", path, errno);
+        return;
+      }
+      const char* name = entry->d_name;
+      // Hidden files and folders (editors' swap files, our own temp files)
+      // are never data; "." and ".." are hidden too.
+      if (name[0] == '.') continue;
+      std::string child = (path == "/" ? "" : path) + "/" + name;
+      bool wanted = has_suffix(name, suffixes_);
+      // A file whose type readdir gives and whose name is not wanted needs
+      // no stat.
+      if (!wanted && entry->d_type == DT_REG) continue;
+      struct stat info {};
+      if (::fstatat(::dirfd(folder), name, &info, 0) != 0) fail("cannot list " + root_ + ":", child, errno);
+      if (S_ISDIR(info.st_mode)) {
+        see_folder(info, child);
+        int child_fd = ::openat(::dirfd(folder), name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (child_fd < 0) fail("cannot list " + root_ + ":", child, errno);
+        walk(child_fd, child);
+      } else if (wanted && S_ISREG(info.st_mode)) {
+        entries_.push_back({child, static_cast<uint64_t>(info.st_size), version_of(info)});
+      }
+    }
+  }
+
+  void see_folder(const struct stat& info, const std::string& path) {
+    if (!folders_seen_.insert({info.st_dev, info.st_ino}).second) {
+      throw IoError("cannot list " + root_ + ": " + path +
+                    " leads to a folder already listed (a symbolic link loop or a second link to it)");
+    }
+  }
+
+ private:
+  std::string root_;
+  const std::vector<std::string>& suffixes_;
+  std::vector<FileEntry>& entries_;
+  std::set<std::pair<dev_t, ino_t>> folders_seen_;
+};
+
+}  // namespace
+
 std::vector<FileEntry> LocalFileSystem::list(const std::string& root,
                                              const std::vector<std::string>& suffixes) {
-  std::error_code error;
-  auto status = fs::status(root, error);
-  if (error || !fs::exists(status)) throw IoError("no such file or folder: " + root);
+  struct stat info {};
+  if (::stat(root.c_str(), &info) != 0) {
+    if (errno == ENOENT || errno == ENOTDIR) throw IoError("no such file or folder: " + root);
+    fail("cannot stat", root, errno);
+  }
   std::vector<FileEntry> entries;
-  if (fs::is_regular_file(status)) {
-    struct stat info {};
-    if (::stat(root.c_str(), &info) != 0) fail("cannot stat", root, errno);
-    entries.push_back(FileEntry{root, static_cast<uint64_t>(info.st_size), version_of(info)});
+  if (S_ISREG(info.st_mode)) {
+    entries.push_back({root, static_cast<uint64_t>(info.st_size), version_of(info)});
     return entries;
   }
-  int fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) throw IoError("cannot list " + root + ": " + std::strerror(errno));
-  FolderWalk(root, suffixes, entries).walk(fd, root);
+  if (!S_ISDIR(info.st_mode)) throw IoError("no such file or folder: " + root);
+  FolderWalk walk(root, suffixes, entries);
+  walk.see_folder(info, root);
+  int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (root_fd < 0) fail("cannot list", root, errno);
+  std::string path = root;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  walk.walk(root_fd, path);
   std::sort(entries.begin(), entries.end(),
             [](const FileEntry& a, const FileEntry& b) { return a.path < b.path; });
   return entries;
@@ -279,6 +278,14 @@ void LocalFileSystem::remove_all(const std::string& path) {
   std::error_code error;
   fs::remove_all(path, error);
   if (error) throw IoError("cannot remove " + path + ": " + error.message());
+}
+
+void LocalFileSystem::copy_file(const std::string& from, const std::string& to) {
+  make_parent_folders(to);
+  if (::link(from.c_str(), to.c_str()) == 0) return;
+  // Another file system, or one without hard links: copy the bytes.
+  if (errno != EXDEV && errno != EPERM && errno != EMLINK) fail("cannot link " + from + " to", to, errno);
+  FileSystem::copy_file(from, to);
 }
 
 void LocalFileSystem::replace_tree(const std::string& staged, const std::string& target) {

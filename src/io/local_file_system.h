@@ -13,6 +13,7 @@ class LocalFileSystem final : public FileSystem {
   Bytes read(const std::string& path) override;
   std::unique_ptr<OutputStream> create(const std::string& path) override;
   std::unique_ptr<OutputStream> create_unpublished(const std::string& path) override;
+  void copy_file(const std::string& from, const std::string& to) override;
   bool exists(const std::string& path) override;
   void remove_all(const std::string& path) override;
   // Atomic: renameat2(RENAME_EXCHANGE) swaps the two trees in one step.

@@ -42,10 +42,10 @@ int utf8_sequence(std::string_view text) {
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
-}  // namespace
-
-void append_json_quoted(std::string_view text, std::string& out) {
-  out += '"';
+// Appends `text` to `out`, each well-formed UTF-8 sequence as it is, each
+// ill-formed part as one U+FFFD, and each ASCII character through `ascii`.
+template <typename Ascii>
+void append_utf8(std::string_view text, std::string& out, Ascii ascii) {
   for (size_t at = 0; at < text.size();) {
     unsigned char c = static_cast<unsigned char>(text[at]);
     if (c >= 0x80) {
@@ -60,6 +60,15 @@ void append_json_quoted(std::string_view text, std::string& out) {
       continue;
     }
     ++at;
+    ascii(c);
+  }
+}
+
+}  // namespace
+
+void append_json_quoted(std::string_view text, std::string& out) {
+  out += '"';
+  append_utf8(text, out, [&out](unsigned char c) {
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -75,8 +84,15 @@ void append_json_quoted(std::string_view text, std::string& out) {
           out += static_cast<char>(c);
         }
     }
-  }
+  });
   out += '"';
+}
+
+std::string valid_utf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  append_utf8(text, out, [&out](unsigned char c) { out += static_cast<char>(c); });
+  return out;
 }
 
 std::string json_quote(std::string_view text) {

@@ -15,5 +15,8 @@ namespace sparkify::model {
 std::string json_quote(std::string_view text);
 // As json_quote(), appended to `out`.
 void append_json_quoted(std::string_view text, std::string& out);
+// `text` as it is when it is well-formed UTF-8; else each ill-formed part
+// replaced as json_quote() replaces it (for text that is not JSON: HTML).
+std::string valid_utf8(std::string_view text);
 
 }  // namespace sparkify::model

@@ -149,7 +149,8 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
   LoadTicket ticket{lake::new_load_id(), decider ? decider->commit_identity() : ""};
   for (const auto& sink : sinks) summary.targets.push_back({sink->name(), {}, false, {}});
   try {
-    begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}}, summary, log);
+    begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}, settings.incremental},
+                summary, log);
     SourceFiles files = list_sources(settings, file_systems, summary);
     std::optional<model::DayWindow> window;  // the events are held to it (a backfill's merge)
     if (settings.incremental) {
@@ -157,8 +158,11 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
       if (settings.window) {
         backfill = Backfill{*settings.window, event_files_in_window(files.events, settings.log_data, *settings.window)};
       }
+      // The ledger is the deciding sink's, or the one sink's (config allows
+      // --incremental for one target only).
+      Sink& keeper = decider ? *decider : *sinks.front();
       PhaseTimer plan_timer(summary, "plan");
-      IncrementalSources chosen = decider->incremental_sources(files, backfill);
+      IncrementalSources chosen = keeper.incremental_sources(files, backfill);
       plan_timer.stop();
       log << chosen.note << "\n";
       summary.notes.push_back(chosen.note);

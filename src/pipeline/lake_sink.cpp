@@ -1,17 +1,46 @@
 #include "pipeline/lake_sink.h"
 
+#include <algorithm>
 #include <exception>
 #include <future>
+#include <map>
 #include <thread>
+#include <unordered_set>
 
 #include "lake/lake_folder.h"
+#include "lake/lake_reader.h"
 #include "lake/lake_transaction.h"
 #include "model/catalog.h"
 #include "quality/star_checks.h"
+#include "pipeline/lake_state.h"
 #include "pipeline/lake_tables.h"
 #include "transform/star_builder.h"
+#include "warehouse/sql_text.h"
 
 namespace sparkify::pipeline {
+namespace {
+
+// A play's natural key (user_id, session_id, item_in_session), NULLs equal.
+struct PlayKey {
+  int32_t user_id = 0;
+  std::optional<int32_t> session_id;
+  std::optional<int32_t> item_in_session;
+  bool operator==(const PlayKey&) const = default;
+};
+
+struct PlayKeyHash {
+  size_t operator()(const PlayKey& key) const {
+    uint64_t packed = (uint64_t{static_cast<uint32_t>(key.session_id.value_or(-1))} << 32) |
+                      static_cast<uint32_t>(key.item_in_session.value_or(-1));
+    return std::hash<uint64_t>()(packed) ^ (std::hash<int32_t>()(key.user_id) * 0x9e3779b97f4a7c15ULL);
+  }
+};
+
+std::string partition_folder(const std::optional<int64_t>& start_time_ms) {
+  return lake::partition_path(start_time_partition(start_time_ms));
+}
+
+}  // namespace
 
 struct LakeSink::State {
   transform::StarBuilder star;
@@ -21,6 +50,28 @@ struct LakeSink::State {
   // Also counts the NextSong events with a user: no more plays than these
   // (a check).
   quality::MatchTally match;
+
+  // Incremental loads (lake_state.h). kFull: every table from the sources
+  // (the kept state, if any, is committed empty); kRebuild: the same, and
+  // the state written anew; kMerge: the new files folded into the state,
+  // and only the partitions they touch rewritten.
+  enum class Mode { kFull, kRebuild, kMerge } mode = Mode::kFull;
+  std::string load_id;
+  bool state_present = false;
+  std::vector<LedgerEntry> ledger;            // the files loaded before
+  SourceFiles planned;                        // the files this load takes
+  std::vector<model::SongRecord> songs_kept;  // every song record the state will hold
+  std::vector<PlayKey> new_keys;              // the keys of this load's plays (kMerge)
+  // The songplays and time partition folders this load rewrites (kMerge).
+  std::set<std::string> touched;
+  int64_t next_song_events_before = 0;
+  // After a merge: what the rewritten tables hold beyond the builder's rows.
+  int64_t plays_untouched = 0;
+  int64_t times_untouched = 0;
+  std::vector<std::string> tables;  // the folders this load commits
+
+  bool merging() const { return mode == Mode::kMerge; }
+  bool new_songs() const { return !merging() || !planned.songs.empty(); }
 };
 
 LakeSink::LakeSink(std::shared_ptr<io::FileSystem> fs, LakeOptions options)
@@ -32,10 +83,62 @@ LakeSink::~LakeSink() { abort(); }
 
 std::string LakeSink::name() const { return "lake " + options_.root; }
 
+std::string LakeSink::state_dir() const { return io::join_path(options_.root, kLakeStateFolder); }
+
 void LakeSink::begin(const LoadDescription& load) {
   const CommitOracle& oracle = load.oracle;
   auto decide = [&oracle](const lake::CommitJournal& journal) { return oracle(journal.decided_by, journal.load_id); };
   state_->transaction = std::make_unique<lake::LakeTransaction>(*fs_, options_.root, decide);
+  state_->load_id = load.load_id;
+  state_->state_present = fs_->exists(state_dir());
+}
+
+IncrementalSources LakeSink::incremental_sources(const SourceFiles& files, const std::optional<Backfill>& backfill) {
+  // Config refuses a backfill of a lake: the window's rows are not kept
+  // apart in its state yet.
+  if (backfill) throw UsageError("--since/--until backfill a warehouse; a lake takes --incremental only, for now");
+  IncrementalSources chosen;
+  std::string& note = chosen.note;
+  State& state = *state_;
+  LakeState kept(*fs_, state_dir());
+  if (kept.present()) state.ledger = kept.read_ledger();
+  std::map<std::string_view, const LedgerEntry*> loaded;
+  for (const auto& entry : state.ledger) loaded[entry.source] = &entry;
+  size_t changed = 0;
+  SourceFiles fresh;
+  auto take_new = [&](const std::vector<io::FileEntry>& listed, std::vector<io::FileEntry>& out) {
+    for (const auto& file : listed) {
+      auto found = loaded.find(file.path);
+      if (found == loaded.end()) {
+        out.push_back(file);
+      } else if (found->second->size != static_cast<int64_t>(file.size) || found->second->version != file.version) {
+        ++changed;
+      }
+    }
+  };
+  take_new(files.songs, fresh.songs);
+  take_new(files.events, fresh.events);
+  state.star.keep_user_days();
+  if (state.ledger.empty() || changed > 0) {
+    state.mode = State::Mode::kRebuild;
+    state.planned = files;
+    note = state.ledger.empty() ? "incremental: nothing loaded before, so every file is loaded"
+                                : "incremental: " + std::to_string(changed) +
+                                      " loaded file(s) changed since, so every file is loaded again";
+    chosen.files = state.planned;
+    return chosen;
+  }
+  state.mode = State::Mode::kMerge;
+  state.planned = std::move(fresh);
+  note = "incremental: " + std::to_string(state.planned.songs.size() + state.planned.events.size()) +
+         " new files (" + std::to_string(state.planned.songs.size()) + " song, " +
+         std::to_string(state.planned.events.size()) + " event), " +
+         std::to_string(files.songs.size() + files.events.size() - state.planned.songs.size() -
+                        state.planned.events.size()) +
+         " loaded before";
+  chosen.files = state.planned;
+  chosen.nothing_to_load = chosen.files.songs.empty() && chosen.files.events.empty();
+  return chosen;
 }
 
 std::string LakeSink::recovery_note() const {
@@ -45,9 +148,19 @@ std::string LakeSink::recovery_note() const {
 void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) {
   state_->match.add_songs(songs);
   state_->star.add_songs(songs);
+  if (state_->mode != State::Mode::kFull) state_->songs_kept.insert(state_->songs_kept.end(), songs.begin(), songs.end());
 }
 void LakeSink::end_songs() {
+  if (state_->merging()) {
+    // Every song loaded before takes part: in matching, and in the songs
+    // and artists tables when new ones arrive.
+    std::vector<model::SongRecord> kept = LakeState(*fs_, state_dir()).read_songs();
+    state_->match.add_songs(kept);
+    if (state_->new_songs()) state_->songs_kept.insert(state_->songs_kept.end(), kept.begin(), kept.end());
+    state_->star.add_kept_songs(std::move(kept));
+  }
   state_->star.finish_songs();
+  if (!state_->new_songs()) return;  // songs and artists stay as they are
   // songs and artists are final once the songs are in, and songs is the
   // lake's slowest table (a partition file per artist and year, bound by
   // the file system's file creation more than by the CPU): it is written
@@ -65,6 +178,72 @@ void LakeSink::end_songs() {
 void LakeSink::write_events(const std::vector<model::EventRecord>& events) {
   state_->match.add_events(events);
   state_->star.add_events(events);
+  if (!state_->merging()) return;
+  for (const auto& event : events) {
+    if (!event.user_id || !event.page || *event.page != "NextSong") continue;
+    state_->new_keys.push_back({*event.user_id, event.session_id, event.item_in_session});
+    state_->touched.insert(partition_folder(event.ts));
+  }
+}
+
+void LakeSink::merge_kept_state() {
+  State& state = *state_;
+  LakeState kept(*fs_, state_dir());
+  KeptPlayKeys keys = kept.read_play_keys(options_.threads);
+  // The partitions to rewrite: those of the new plays, and those holding an
+  // earlier copy of one of their keys; every one when new songs arrive,
+  // which plays anywhere may now match.
+  if (state.new_songs()) {
+    state.touched.insert(keys.partitions.begin(), keys.partitions.end());
+  } else {
+    std::unordered_set<PlayKey, PlayKeyHash> fresh(state.new_keys.begin(), state.new_keys.end());
+    for (const auto& key : keys.keys) {
+      if (fresh.count(PlayKey{key.user_id, key.session_id, key.item_in_session})) {
+        state.touched.insert(keys.partitions[key.partition]);
+      }
+    }
+  }
+  std::vector<bool> rewritten(keys.partitions.size());
+  for (size_t idx = 0; idx < keys.partitions.size(); ++idx) rewritten[idx] = state.touched.count(keys.partitions[idx]) > 0;
+  // The time rows of the untouched months, for the summary: their plays'
+  // distinct start times.
+  std::vector<int64_t> untouched_times;
+  for (const auto& key : keys.keys) {
+    if (rewritten[key.partition]) continue;
+    ++state.plays_untouched;
+    if (key.ts) untouched_times.push_back(*key.ts);
+  }
+  std::sort(untouched_times.begin(), untouched_times.end());
+  state.times_untouched =
+      std::unique(untouched_times.begin(), untouched_times.end()) - untouched_times.begin();
+  if (!state.touched.empty()) state.star.add_kept_plays(kept.read_plays(&state.touched, options_.threads));
+  state.star.number_new_plays_after(keys.largest_songplay_id);
+  state.star.add_kept_user_days(kept.read_user_days());
+  state.next_song_events_before = kept.read_next_song_events();
+}
+
+void LakeSink::write_kept_state() {
+  State& state = *state_;
+  const auto& parquet = options_.parquet;
+  LakeState staged(*fs_, state_->transaction->staged_table_dir(kLakeStateFolder));
+  LakeState live(*fs_, state_dir());
+  std::set<std::string> written = staged.write_plays(state.star, parquet);
+  if (state.merging()) carry_over_partitions(*fs_, live.plays_dir(), staged.plays_dir(), state.touched);
+  staged.write_user_days(state.star.user_days(), parquet);
+  if (state.new_songs()) {
+    staged.write_songs(state.songs_kept, parquet);
+  } else {
+    staged.copy_songs_from(live);
+  }
+  staged.write_next_song_events(state.next_song_events_before + state.match.next_song_events(), parquet);
+  std::vector<LedgerEntry> ledger = state.merging() ? state.ledger : std::vector<LedgerEntry>{};
+  std::string now = warehouse::utc_now_text();
+  for (const auto* files : {&state.planned.songs, &state.planned.events}) {
+    for (const auto& file : *files) {
+      ledger.push_back({file.path, static_cast<int64_t>(file.size), file.version, state.load_id, now});
+    }
+  }
+  staged.write_ledger(ledger, parquet);
 }
 
 std::optional<quality::MatchDiagnostics> LakeSink::match_diagnostics() { return state_->match.result(); }
@@ -72,6 +251,10 @@ std::optional<quality::MatchDiagnostics> LakeSink::match_diagnostics() { return 
 void LakeSink::end_events() {}
 
 model::TableCounts LakeSink::prepare(RunSummary& summary) {
+  if (state_->merging()) {
+    PhaseTimer timer(summary, "lake merge");
+    merge_kept_state();
+  }
   {
     PhaseTimer timer(summary, "lake build");
     state_->star.finish();
@@ -86,6 +269,14 @@ model::TableCounts LakeSink::prepare(RunSummary& summary) {
     write_songplays_table(star, fs, transaction.staged_table_dir("songplays"), parquet);
     write_time_table(star, fs, transaction.staged_table_dir("time"), parquet);
     write_users_table(star, fs, transaction.staged_table_dir("users"), parquet);
+    if (state_->merging()) {
+      // The months this load did not touch, as they are.
+      for (const char* table : {"songplays", "time"}) {
+        carry_over_partitions(fs, io::join_path(options_.root, table), transaction.staged_table_dir(table),
+                              state_->touched);
+      }
+    }
+    if (state_->mode != State::Mode::kFull) write_kept_state();
   } catch (...) {
     error = std::current_exception();
   }
@@ -95,17 +286,32 @@ model::TableCounts LakeSink::prepare(RunSummary& summary) {
     if (!error) error = std::current_exception();
   }
   if (error) std::rethrow_exception(error);
-  return star.counts();
+  state_->tables = state_->new_songs() ? lake::lake_table_names()
+                                       : std::vector<std::string>{"songplays", "time", "users"};
+  if (state_->mode != State::Mode::kFull || state_->state_present) state_->tables.push_back(kLakeStateFolder);
+  model::TableCounts counts = star.counts();
+  counts.songplays += state_->plays_untouched;
+  counts.time += state_->times_untouched;
+  return counts;
 }
 
 std::vector<quality::CheckResult> LakeSink::check(const std::vector<quality::Check>& checks) {
   // The rows just staged are the builder's: check them without reading the
-  // files back.
-  return quality::run_star_checks(checks, state_->star.to_star_schema(), state_->match.next_song_events());
+  // files back; after a merge, with the rows of the months left as they are.
+  model::StarSchema star = state_->star.to_star_schema();
+  if (state_->merging() && state_->plays_untouched > 0) {
+    for (auto& row : lake::read_songplays(*fs_, options_.root)) {
+      if (!state_->touched.count(partition_folder(row.start_time_ms))) star.songplays.push_back(std::move(row));
+    }
+    for (auto& row : lake::read_time(*fs_, options_.root)) {
+      if (!state_->touched.count(partition_folder(row.start_time_ms))) star.time.push_back(std::move(row));
+    }
+  }
+  return quality::run_star_checks(checks, star, state_->next_song_events_before + state_->match.next_song_events());
 }
 
 void LakeSink::intend_commit(const LoadTicket& ticket) {
-  state_->transaction->intend_commit(lake::lake_table_names(), ticket.id, ticket.decided_by);
+  state_->transaction->intend_commit(state_->tables, ticket.id, ticket.decided_by);
 }
 
 void LakeSink::commit(const LoadTicket&, RunSummary& summary) {
@@ -127,7 +333,7 @@ void LakeSink::abort_undecided() noexcept {
   if (state_->transaction) state_->transaction->leave_undecided();
 }
 
-void LakeSink::rehearse(const LoadDescription&, std::ostream& out) {
+void LakeSink::rehearse(const LoadDescription& load, std::ostream& out) {
   out << "-- " << name() << ": the star schema built in process, each table written as Parquet under a "
       << "staging folder in the lake, then put in place with its _SUCCESS:\n";
   for (const auto& table : model::star_tables()) {
@@ -137,6 +343,11 @@ void LakeSink::rehearse(const LoadDescription&, std::ostream& out) {
       for (const auto& column : table.partition_columns) out << " " << column;
     }
     out << "\n";
+  }
+  if (load.incremental) {
+    out << "-- incremental: loads the files " << io::join_path(state_dir(), "files.parquet")
+        << " lacks, folds them into the state kept there, and rewrites only the songplays and time months they "
+           "touch (songs and artists only when new song files arrive), users, and the state\n";
   }
 }
 

@@ -2,6 +2,8 @@
 // and writes it as a hive-partitioned Parquet lake (docs/schema.md):
 //   songplays/year=Y/month=M/, songs/year=Y/artist_id=A/, time/year=Y/month=M/,
 //   users/, artists/ — each with part-00000.parquet files and _SUCCESS.
+// With --incremental it keeps a ledger and state beside them
+// (lake_state.h) and rewrites only what new files touch.
 #pragma once
 
 #include <memory>
@@ -26,6 +28,7 @@ class LakeSink final : public Sink {
   std::string name() const override;
   void begin(const LoadDescription& load) override;
   std::string recovery_note() const override;
+  IncrementalSources incremental_sources(const SourceFiles& files, const std::optional<Backfill>& backfill) override;
   void write_songs(const std::vector<model::SongRecord>& songs) override;
   void end_songs() override;
   void write_events(const std::vector<model::EventRecord>& events) override;
@@ -41,6 +44,10 @@ class LakeSink final : public Sink {
 
  private:
   struct State;
+  std::string state_dir() const;
+  void merge_kept_state();
+  void write_kept_state();
+
   std::shared_ptr<io::FileSystem> fs_;
   LakeOptions options_;
   std::unique_ptr<State> state_;

@@ -9,59 +9,15 @@
 
 #include "lake/partitioned_writer.h"
 #include "model/catalog.h"
+#include "pipeline/parquet_rows.h"
 
 namespace sparkify::pipeline {
 namespace {
 
 using lake::PartitionedWriter;
 using lake::PartitionValues;
-using lake::parquet::Column;
-using lake::parquet::LogicalType;
-using lake::parquet::PhysicalType;
 using lake::parquet::Writer;
-
-Column text_column(std::string name, bool optional = true) {
-  return {std::move(name), PhysicalType::kByteArray, LogicalType::kString, optional};
-}
-Column int32_column(std::string name, bool optional = true) {
-  return {std::move(name), PhysicalType::kInt32, LogicalType::kNone, optional};
-}
-Column int64_column(std::string name, bool optional = true) {
-  return {std::move(name), PhysicalType::kInt64, LogicalType::kNone, optional};
-}
-Column double_column(std::string name) { return {std::move(name), PhysicalType::kDouble, LogicalType::kNone, true}; }
-Column timestamp_column(std::string name, bool optional = true) {
-  return {std::move(name), PhysicalType::kInt64, LogicalType::kTimestampMillis, optional};
-}
-
-void put(Writer& writer, const std::optional<std::string_view>& value) {
-  if (value) {
-    writer.write_string(*value);
-  } else {
-    writer.write_null();
-  }
-}
-void put(Writer& writer, const std::optional<std::string>& value) {
-  if (value) {
-    writer.write_string(*value);
-  } else {
-    writer.write_null();
-  }
-}
-void put(Writer& writer, const std::optional<int32_t>& value) {
-  if (value) {
-    writer.write_int32(*value);
-  } else {
-    writer.write_null();
-  }
-}
-void put(Writer& writer, const std::optional<double>& value) {
-  if (value) {
-    writer.write_double(*value);
-  } else {
-    writer.write_null();
-  }
-}
+using namespace parquet_rows;
 
 // Year and month of an epoch-ms instant, UTC.
 std::pair<int, unsigned> year_month_of(int64_t epoch_ms) {
@@ -88,6 +44,10 @@ PartitionValues year_month_partition(const std::string& table, const std::option
 
 }  // namespace
 
+lake::PartitionValues start_time_partition(const std::optional<int64_t>& start_time_ms) {
+  return year_month_partition("songplays", start_time_ms);
+}
+
 uint64_t write_songplays_table(const transform::StarBuilder& star, io::FileSystem& fs, const std::string& table_dir,
                                const lake::parquet::WriterOptions& options) {
   PartitionedWriter table(fs, table_dir,
@@ -101,11 +61,7 @@ uint64_t write_songplays_table(const transform::StarBuilder& star, io::FileSyste
     transform::SongplayView row = star.songplay(idx);
     Writer& writer = table.partition(year_month_partition("songplays", row.start_time_ms));
     writer.write_int64(row.songplay_id);
-    if (row.start_time_ms) {
-      writer.write_int64(*row.start_time_ms);
-    } else {
-      writer.write_null();
-    }
+    put(writer, row.start_time_ms);
     writer.write_int32(row.user_id);
     put(writer, row.level);
     put(writer, row.song_id);

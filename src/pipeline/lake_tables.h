@@ -3,13 +3,21 @@
 // files) and the partitioning of docs/schema.md.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "io/file_system.h"
+#include "lake/hive_path.h"
 #include "lake/parquet/writer.h"
 #include "transform/star_builder.h"
 
 namespace sparkify::pipeline {
+
+// The partition, year and month, of a songplays or time row that starts at
+// `start_time_ms` (NULL: the default partition); lake::partition_path()
+// gives its folder, "year=2018/month=11".
+lake::PartitionValues start_time_partition(const std::optional<int64_t>& start_time_ms);
 
 // Each returns the number of files written under `table_dir`.
 uint64_t write_songplays_table(const transform::StarBuilder& star, io::FileSystem& fs, const std::string& table_dir,

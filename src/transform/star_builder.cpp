@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <functional>
+#include <iterator>
 
 #include "transform/calendar.h"
 
@@ -35,9 +36,18 @@ std::optional<std::string> owned(std::optional<std::string_view> view) {
   return std::string(*view);
 }
 
+// A (user, UTC day of `ts`) key; NULL ts is a day of its own.
+int64_t user_day_key(int32_t user_id, const std::optional<int64_t>& ts) {
+  constexpr int64_t kMsPerDay = 86'400'000;
+  int32_t day = INT32_MIN;
+  if (ts) day = static_cast<int32_t>(*ts >= 0 ? *ts / kMsPerDay : -((-*ts + kMsPerDay - 1) / kMsPerDay));
+  return (static_cast<int64_t>(user_id) << 32) | static_cast<uint32_t>(day);
+}
+
 }  // namespace
 
 struct StarBuilder::Play {
+  int64_t id = 0;  // a kept play's songplay_id; 0 until finish() numbers it
   int64_t ts = 0;
   double length = 0;
   int32_t user_id = 0;
@@ -106,6 +116,15 @@ void StarBuilder::add_songs(const std::vector<model::SongRecord>& songs) {
   song_records_.insert(song_records_.end(), songs.begin(), songs.end());
 }
 
+void StarBuilder::add_kept_songs(std::vector<model::SongRecord>&& songs) {
+  assert(!songs_finished_);
+  if (song_records_.empty()) {
+    song_records_ = std::move(songs);
+  } else {
+    std::move(songs.begin(), songs.end(), std::back_inserter(song_records_));
+  }
+}
+
 void StarBuilder::finish_songs() {
   using model::SongRecord;
   // songs: one row per song_id, the first by (title, artist_id, duration, year).
@@ -172,25 +191,8 @@ void StarBuilder::add_events(const std::vector<model::EventRecord>& events) {
   for (const auto& event : events) {
     if (!event.user_id) continue;  // logged-out events give no user and no songplay
 
-    // users: keep the latest event, by ts, item_in_session, session_id desc,
-    // then the attributes themselves for a total order.
-    auto [slot, inserted] = latest_by_user_->try_emplace(*event.user_id);
-    UserLatest& latest = slot->second;
-    bool newer = inserted;
-    if (!newer) {
-      int c = compare_desc(event.ts, latest.ts);
-      if (c == 0) c = compare_desc(event.item_in_session, latest.item_in_session);
-      if (c == 0) c = compare_desc(event.session_id, latest.session_id);
-      if (c == 0) c = compare_asc(event.level, latest.level);
-      if (c == 0) c = compare_asc(event.first_name, latest.first_name);
-      if (c == 0) c = compare_asc(event.last_name, latest.last_name);
-      if (c == 0) c = compare_asc(event.gender, latest.gender);
-      newer = c < 0;
-    }
-    if (newer) {
-      latest = UserLatest{event.ts,    event.item_in_session, event.session_id, event.level,
-                          event.first_name, event.last_name, event.gender};
-    }
+    consider_user_event(*event.user_id, UserLatest{event.ts, event.item_in_session, event.session_id, event.level,
+                                                   event.first_name, event.last_name, event.gender});
 
     if (!event.page || *event.page != "NextSong") continue;
     Play play;
@@ -208,15 +210,81 @@ void StarBuilder::add_events(const std::vector<model::EventRecord>& events) {
     play.artist = text_.intern(event.artist);
     play.location = text_.intern(event.location);
     play.user_agent = text_.intern(event.user_agent);
-    if (play.has_length && play.song != StringPool::kNull && play.artist != StringPool::kNull) {
-      auto match = matches_->find(MatchKey{play.song, play.artist, play.length});
-      if (match != matches_->end()) {
-        play.matched_song_id = song_ids_.intern(match->second.song_id);
-        play.matched_artist_id = song_ids_.intern(match->second.artist_id);
-      }
-    }
-    plays_.push_back(play);
+    add_play(play);
   }
+}
+
+void StarBuilder::add_play(Play play) {
+  if (play.has_length && play.song != StringPool::kNull && play.artist != StringPool::kNull) {
+    auto match = matches_->find(MatchKey{play.song, play.artist, play.length});
+    if (match != matches_->end()) {
+      play.matched_song_id = song_ids_.intern(match->second.song_id);
+      play.matched_artist_id = song_ids_.intern(match->second.artist_id);
+    }
+  }
+  plays_.push_back(play);
+}
+
+void StarBuilder::consider_user_event(int32_t user_id, const UserLatest& event) {
+  // The latest event by ts, item_in_session, session_id desc, then the
+  // attributes themselves for a total order.
+  auto later = [](const UserLatest& a, const UserLatest& b) {
+    int c = compare_desc(a.ts, b.ts);
+    if (c == 0) c = compare_desc(a.item_in_session, b.item_in_session);
+    if (c == 0) c = compare_desc(a.session_id, b.session_id);
+    if (c == 0) c = compare_asc(a.level, b.level);
+    if (c == 0) c = compare_asc(a.first_name, b.first_name);
+    if (c == 0) c = compare_asc(a.last_name, b.last_name);
+    if (c == 0) c = compare_asc(a.gender, b.gender);
+    return c < 0;
+  };
+  auto keep = [&](auto& map, auto key) {
+    auto [slot, inserted] = map.try_emplace(key);
+    if (inserted || later(event, slot->second)) slot->second = event;
+  };
+  keep(*latest_by_user_, user_id);
+  if (latest_by_user_day_) keep(*latest_by_user_day_, user_day_key(user_id, event.ts));
+}
+
+void StarBuilder::keep_user_days() {
+  assert(events_added_ == 0);
+  latest_by_user_day_ = std::make_unique<std::unordered_map<int64_t, UserLatest>>();
+}
+
+void StarBuilder::add_kept_plays(const std::vector<KeptPlay>& plays) {
+  assert(songs_finished_ && !finished_);
+  for (const auto& kept : plays) {
+    Play play;
+    play.id = kept.songplay_id;
+    play.user_id = kept.user_id;
+    play.has_ts = kept.ts.has_value();
+    play.ts = kept.ts.value_or(0);
+    play.has_length = kept.length.has_value();
+    play.length = normalized(kept.length.value_or(0));
+    play.has_session = kept.session_id.has_value();
+    play.session_id = kept.session_id.value_or(0);
+    play.has_item = kept.item_in_session.has_value();
+    play.item_in_session = kept.item_in_session.value_or(0);
+    play.level = text_.intern(kept.level);
+    play.song = text_.intern(kept.song);
+    play.artist = text_.intern(kept.artist);
+    play.location = text_.intern(kept.location);
+    play.user_agent = text_.intern(kept.user_agent);
+    largest_kept_id_ = std::max(largest_kept_id_, kept.songplay_id);
+    add_play(play);
+  }
+}
+
+void StarBuilder::add_kept_user_days(const std::vector<KeptUserDay>& days) {
+  assert(!finished_);
+  for (const auto& day : days) {
+    consider_user_event(day.user_id, UserLatest{day.ts, day.item_in_session, day.session_id, day.level,
+                                                day.first_name, day.last_name, day.gender});
+  }
+}
+
+void StarBuilder::number_new_plays_after(int64_t largest_kept_id) {
+  largest_kept_id_ = std::max(largest_kept_id_, largest_kept_id);
 }
 
 void StarBuilder::finish() {
@@ -239,6 +307,14 @@ void StarBuilder::finish() {
   auto same_key = [](const Play& a, const Play& b) {
     return a.user_id == b.user_id && a.session_opt() == b.session_opt() && a.item_opt() == b.item_opt();
   };
+  // A key keeps the id an earlier load gave it, whichever copy is chosen.
+  for (size_t first = 0, next = 0; first < plays_.size(); first = next) {
+    int64_t kept_id = 0;
+    for (next = first; next < plays_.size() && same_key(plays_[first], plays_[next]); ++next) {
+      kept_id = std::max(kept_id, plays_[next].id);
+    }
+    plays_[first].id = kept_id;
+  }
   plays_.erase(std::unique(plays_.begin(), plays_.end(), same_key), plays_.end());
   plays_.shrink_to_fit();
 
@@ -249,6 +325,12 @@ void StarBuilder::finish() {
     if (int c = compare_asc(a.session_opt(), b.session_opt())) return c < 0;
     return compare_asc(a.item_opt(), b.item_opt()) < 0;
   });
+
+  // New keys are numbered in that order, after the largest id kept.
+  int64_t next_id = largest_kept_id_;
+  for (auto& play : plays_) {
+    if (play.id == 0) play.id = ++next_id;
+  }
 
   // time: one row per distinct start_time; plays are in start_time order.
   for (size_t idx = 0; idx < plays_.size(); ++idx) {
@@ -269,12 +351,50 @@ void StarBuilder::finish() {
   finished_ = true;
 }
 
+KeptPlay StarBuilder::kept_play(size_t index) const {
+  const Play& play = plays_[index];
+  KeptPlay kept;
+  kept.songplay_id = play.id;
+  kept.ts = play.ts_opt();
+  kept.user_id = play.user_id;
+  kept.session_id = play.session_opt();
+  kept.item_in_session = play.item_opt();
+  kept.level = owned(text_.get(play.level));
+  kept.song = owned(text_.get(play.song));
+  kept.artist = owned(text_.get(play.artist));
+  kept.length = play.length_opt();
+  kept.location = owned(text_.get(play.location));
+  kept.user_agent = owned(text_.get(play.user_agent));
+  return kept;
+}
+
+std::vector<KeptUserDay> StarBuilder::user_days() const {
+  std::vector<KeptUserDay> days;
+  if (!latest_by_user_day_) return days;
+  days.reserve(latest_by_user_day_->size());
+  for (const auto& [key, latest] : *latest_by_user_day_) {
+    days.push_back({static_cast<int32_t>(key >> 32), latest.ts, latest.item_in_session, latest.session_id,
+                    latest.level, latest.first_name, latest.last_name, latest.gender});
+  }
+  std::sort(days.begin(), days.end(), [](const KeptUserDay& a, const KeptUserDay& b) {
+    if (a.user_id != b.user_id) return a.user_id < b.user_id;
+    return compare_asc(a.ts, b.ts) < 0;
+  });
+  return days;
+}
+
+int64_t StarBuilder::largest_songplay_id() const {
+  int64_t largest = largest_kept_id_;
+  for (const auto& play : plays_) largest = std::max(largest, play.id);
+  return largest;
+}
+
 size_t StarBuilder::songplay_count() const { return plays_.size(); }
 
 SongplayView StarBuilder::songplay(size_t index) const {
   const Play& play = plays_[index];
   SongplayView view;
-  view.songplay_id = static_cast<int64_t>(index) + 1;
+  view.songplay_id = play.id;
   view.start_time_ms = play.ts_opt();
   view.user_id = play.user_id;
   view.level = text_.get(play.level);

@@ -6,6 +6,13 @@
 // Use: add_songs()… then finish_songs(), add_events()… then finish(); then
 // read the tables. Memory: songs and artists are kept as rows; songplays as
 // compact records with interned text (about 60 bytes each).
+//
+// An incremental load (pipeline/lake_state.h) also hands over what earlier
+// loads kept: their plays, each with its songplay_id and the event chosen
+// for it, and each user's latest event per day. The contract's rules pick
+// a minimum or a maximum, so folding the new events into what was kept
+// gives what a full load of every event gives; kept plays keep their ids
+// and new ones are numbered after the largest.
 #pragma once
 
 #include <cstdint>
@@ -36,6 +43,33 @@ struct SongplayView {
   std::optional<std::string_view> user_agent;
 };
 
+// A play an earlier load kept: its id and the event chosen for it.
+struct KeptPlay {
+  int64_t songplay_id = 0;
+  std::optional<int64_t> ts;
+  int32_t user_id = 0;
+  std::optional<int32_t> session_id;
+  std::optional<int32_t> item_in_session;
+  std::optional<std::string> level;
+  std::optional<std::string> song;
+  std::optional<std::string> artist;
+  std::optional<double> length;
+  std::optional<std::string> location;
+  std::optional<std::string> user_agent;
+};
+
+// A user's latest event of one UTC day (by the users rule), as kept.
+struct KeptUserDay {
+  int32_t user_id = 0;
+  std::optional<int64_t> ts;
+  std::optional<int32_t> item_in_session;
+  std::optional<int32_t> session_id;
+  std::optional<std::string> level;
+  std::optional<std::string> first_name;
+  std::optional<std::string> last_name;
+  std::optional<std::string> gender;
+};
+
 class StarBuilder {
  public:
   StarBuilder();
@@ -50,6 +84,22 @@ class StarBuilder {
   void add_events(const std::vector<model::EventRecord>& events);
   // Deduplicates and numbers songplays, builds users and time.
   void finish();
+
+  // Incremental loads. Before the first event: keep each user's latest
+  // event per day too (user_days()).
+  void keep_user_days();
+  // Before finish_songs(): the song records earlier loads kept (taken, not
+  // counted as staged).
+  void add_kept_songs(std::vector<model::SongRecord>&& songs);
+  // After finish_songs(), before finish(): what earlier loads kept. Plays
+  // whose key has no kept id are numbered after `largest_kept_id`.
+  void add_kept_plays(const std::vector<KeptPlay>& plays);
+  void add_kept_user_days(const std::vector<KeptUserDay>& days);
+  void number_new_plays_after(int64_t largest_kept_id);
+  // After finish(): the play at `index` as it is kept, and the users' days.
+  KeptPlay kept_play(size_t index) const;
+  std::vector<KeptUserDay> user_days() const;
+  int64_t largest_songplay_id() const;
 
   // The tables, each sorted by its key (songplays by songplay_id).
   size_t songplay_count() const;
@@ -70,6 +120,9 @@ class StarBuilder {
   struct Match;
   struct UserLatest;
 
+  void consider_user_event(int32_t user_id, const UserLatest& event);
+  void add_play(Play play);
+
   std::vector<model::SongRecord> song_records_;
   std::vector<model::SongRow> songs_;
   std::vector<model::ArtistRow> artists_;
@@ -79,6 +132,9 @@ class StarBuilder {
   // (title, artist_name, duration) → the song with the smallest song_id.
   std::unique_ptr<std::unordered_map<MatchKey, Match, MatchKeyHash>> matches_;
   std::unique_ptr<std::unordered_map<int32_t, UserLatest>> latest_by_user_;
+  // (user_id, UTC day) → that day's latest event; only with keep_user_days().
+  std::unique_ptr<std::unordered_map<int64_t, UserLatest>> latest_by_user_day_;
+  int64_t largest_kept_id_ = 0;
   // A deque: it grows without the copy a vector makes when it doubles,
   // which at ten million plays would hold both copies at the peak.
   std::deque<Play> plays_;

@@ -65,6 +65,8 @@ CREATE TABLE IF NOT EXISTS sparkify_loads (
 inline constexpr const char* kRecordLoad =
     "INSERT INTO sparkify_loads (load_id, committed_at) VALUES ($1, CURRENT_TIMESTAMP)";
 inline constexpr const char* kFindLoad = "SELECT 1 FROM sparkify_loads WHERE load_id = $1";
+// A read-only look at the tables: every query after it sees one snapshot.
+inline constexpr const char* kBeginSnapshot = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
 
 // The kept state of incremental loads (incremental.h). A day's merge
 // looks up the plays and user-days of its keys (and the ledger its event

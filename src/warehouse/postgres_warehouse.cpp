@@ -3,6 +3,7 @@
 #include "warehouse/copy_text.h"
 #include "warehouse/postgres_sql.h"
 #include "warehouse/match_sql.h"
+#include "warehouse/read_snapshot.h"
 #include "warehouse/sql_checks.h"
 #include "warehouse/table_counts.h"
 #include "warehouse/transform_sql.h"
@@ -124,6 +125,10 @@ TableCounts PostgresWarehouse::transform_incremental(const IncrementalPlan& plan
 std::vector<quality::CheckResult> PostgresWarehouse::run_checks(const std::vector<quality::Check>& checks) {
   end_stage();
   return run_sql_checks(*connection_, checks);
+}
+
+std::vector<std::vector<TextRow>> PostgresWarehouse::read_snapshot(const std::vector<NamedQuery>& queries) {
+  return run_read_only(*connection_, postgres_sql::kBeginSnapshot, queries);
 }
 
 quality::MatchDiagnostics PostgresWarehouse::match_diagnostics() {

@@ -34,6 +34,7 @@ class PostgresWarehouse final : public Warehouse {
   IncrementalPlan plan_incremental(const SourceListing& sources) override;
   TableCounts transform_incremental(const IncrementalPlan& plan, const std::string& load_id) override;
   std::vector<quality::CheckResult> run_checks(const std::vector<quality::Check>& checks) override;
+  std::vector<std::vector<TextRow>> read_snapshot(const std::vector<NamedQuery>& queries) override;
   quality::MatchDiagnostics match_diagnostics() override;
   void commit(const std::string& load_id) override;
   bool has_committed(const std::string& load_id) override;

@@ -53,6 +53,9 @@ inline constexpr const char* kEmptyStar[] = {"DELETE FROM songplays", "DELETE FR
 // clock function is spelt the same on the other.
 inline constexpr const char* kRecordLoad = "INSERT INTO sparkify_loads (load_id, committed_at) VALUES ($1, $2)";
 inline constexpr const char* kFindLoad = "SELECT 1 FROM sparkify_loads WHERE load_id = $1";
+// A read-only look at the tables; Redshift's transactions are serializable,
+// so every query after it sees one snapshot.
+inline constexpr const char* kBeginSnapshot = "BEGIN READ ONLY";
 
 // The cluster's slices: staging parts come in a multiple of it.
 inline constexpr const char* kCountSlices = "SELECT COUNT(*) FROM stv_slices";

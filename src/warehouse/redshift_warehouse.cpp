@@ -6,6 +6,7 @@
 #include "warehouse/json_rows.h"
 #include "warehouse/redshift_sql.h"
 #include "warehouse/match_sql.h"
+#include "warehouse/read_snapshot.h"
 #include "warehouse/sql_checks.h"
 #include "warehouse/sql_text.h"
 #include "warehouse/table_counts.h"
@@ -308,6 +309,10 @@ TableCounts RedshiftWarehouse::transform_incremental(const IncrementalPlan& plan
 std::vector<quality::CheckResult> RedshiftWarehouse::run_checks(const std::vector<quality::Check>& checks) {
   end_stage();
   return run_sql_checks(*connection_, checks);
+}
+
+std::vector<std::vector<TextRow>> RedshiftWarehouse::read_snapshot(const std::vector<NamedQuery>& queries) {
+  return run_read_only(*connection_, redshift_sql::kBeginSnapshot, queries);
 }
 
 quality::MatchDiagnostics RedshiftWarehouse::match_diagnostics() {

@@ -58,6 +58,7 @@ class RedshiftWarehouse final : public Warehouse {
   TableCounts star_counts() const override { return counts_; }
   void unload(const std::string& table, const std::string& prefix) override;
   std::vector<quality::CheckResult> run_checks(const std::vector<quality::Check>& checks) override;
+  std::vector<std::vector<TextRow>> read_snapshot(const std::vector<NamedQuery>& queries) override;
   quality::MatchDiagnostics match_diagnostics() override;
   void commit(const std::string& load_id) override;
   bool has_committed(const std::string& load_id) override;

@@ -43,6 +43,15 @@ struct SourceListing {
   std::span<const io::FileEntry> window_events{};
 };
 
+// A read-only query, named for errors.
+struct NamedQuery {
+  std::string name;
+  std::string sql;
+};
+
+// A row as text, nullopt for NULL.
+using TextRow = std::vector<std::optional<std::string>>;
+
 class Warehouse {
  public:
   virtual ~Warehouse() = default;
@@ -93,6 +102,12 @@ class Warehouse {
   // Runs `checks` on the tables as this session sees them: inside an open
   // load, its new tables before they are committed.
   virtual std::vector<quality::CheckResult> run_checks(const std::vector<quality::Check>& checks) = 0;
+
+  // Reads the committed tables, outside any load: runs `queries` in one
+  // read-only transaction, so that all see the same tables even while a
+  // load commits, and returns the rows of each, in order. Throws
+  // WarehouseError naming the server and the failing query's name.
+  virtual std::vector<std::vector<TextRow>> read_snapshot(const std::vector<NamedQuery>& queries) = 0;
 
   // Why plays did or did not match a song: the open load's staged events,
   // against its staged songs (a full load) or every song kept (incremental).

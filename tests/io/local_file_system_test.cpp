@@ -135,6 +135,31 @@ TEST(LocalFileSystem, ReplaceTreeSwapsWholeTrees) {
   EXPECT_EQ(read_text(dir / "absent/t/a"), "a");
 }
 
+// The version is the modification time in std::filesystem's clock, as the
+// ledgers of earlier loads hold it.
+TEST(LocalFileSystem, ListGivesSizeAndModificationTime) {
+  TempDir dir;
+  write_text(dir / "a/b/c.json", "{}\n");
+  LocalFileSystem fs;
+  auto files = fs.list(dir.str() + "/", {".json"});
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_EQ(files[0].path, dir / "a/b/c.json");
+  EXPECT_EQ(files[0].size, 3u);
+  EXPECT_EQ(files[0].version,
+            std::to_string(std::filesystem::last_write_time(dir / "a/b/c.json").time_since_epoch().count()));
+  EXPECT_EQ(fs.list(dir / "a/b/c.json", {})[0].version, files[0].version);
+}
+
+TEST(LocalFileSystem, CopyFileLinksWithoutCopyingBytes) {
+  TempDir dir;
+  write_text(dir / "table/year=2018/part-00000.parquet", "plays");
+  LocalFileSystem fs;
+  fs.copy_file(dir / "table/year=2018/part-00000.parquet", dir / "staged/year=2018/part-00000.parquet");
+  EXPECT_EQ(read_text(dir / "staged/year=2018/part-00000.parquet"), "plays");
+  EXPECT_EQ(std::filesystem::hard_link_count(dir / "table/year=2018/part-00000.parquet"), 2u);
+  EXPECT_THROW(fs.copy_file(dir / "table/none.parquet", dir / "staged/none.parquet"), IoError);
+}
+
 TEST(LocalFileSystem, ReadManyVisitsEveryFileOnce) {
   TempDir dir;
   for (int file_idx = 0; file_idx < 50; ++file_idx) {

@@ -22,17 +22,6 @@ using testing::read_star_from_postgres;
 using testing::TempDir;
 using testing::TestDatabase;
 
-std::map<std::string, std::string> files_of(const std::string& root) {
-  std::map<std::string, std::string> files;
-  if (!fs::exists(root)) return files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file() && !testing::is_lake_bookkeeping(entry.path())) {
-      files[fs::relative(entry.path(), root).string()] = testing::read_text(entry.path().string());
-    }
-  }
-  return files;
-}
-
 class CheckTablesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -113,7 +102,7 @@ TEST_F(CheckTablesTest, ALakeDamagedByHandFailsTheCheckNamingTheKeys) {
 TEST_F(CheckTablesTest, AFailingUserCheckCommitsNothingAnywhere) {
   ASSERT_EQ(testing::run_sparkify(etl(testing::fixture_data_set())).status, 0);
   model::StarSchema warehouse_before = read_star_from_postgres(db_->uri());
-  auto lake_before = files_of(work_ / "lake");
+  auto lake_before = testing::lake_files(work_ / "lake");
 
   std::string data = work_ / "generated";
   ASSERT_EQ(testing::run_sparkify("generate --songs 50 --events 500 --seed 9 --out " + data).status, 0);
@@ -126,7 +115,7 @@ TEST_F(CheckTablesTest, AFailingUserCheckCommitsNothingAnywhere) {
   EXPECT_NE(run.output.find("exactly one song"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("nothing was committed"), std::string::npos) << run.output;
   EXPECT_EQ(testing::first_difference(warehouse_before, read_star_from_postgres(db_->uri())), "");
-  EXPECT_EQ(files_of(work_ / "lake"), lake_before);
+  EXPECT_EQ(testing::lake_files(work_ / "lake"), lake_before);
 
   // A lake alone: a built-in check it fails keeps the old lake too.
   std::ofstream(checks) << R"([{"kind": "min_rows", "table": "songplays", "min_rows": 1000000}])";
@@ -135,7 +124,7 @@ TEST_F(CheckTablesTest, AFailingUserCheckCommitsNothingAnywhere) {
   run = testing::run_sparkify(lake_only);
   EXPECT_EQ(run.status, 1) << run.output;
   EXPECT_NE(run.output.find("fewer than 1000000 rows"), std::string::npos) << run.output;
-  EXPECT_EQ(files_of(work_ / "lake"), lake_before);
+  EXPECT_EQ(testing::lake_files(work_ / "lake"), lake_before);
 }
 
 // The part of a run report after "match": the diagnostics.

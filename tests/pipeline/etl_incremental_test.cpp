@@ -22,7 +22,7 @@
 #include "model/error.h"
 #include "pipeline/backfill.h"
 #include "pipeline/etl.h"
-#include "support/data_sets.h"
+#include "support/daily_data.h"
 #include "support/node_tool.h"
 #include "support/star_compare.h"
 #include "support/test_database.h"
@@ -32,22 +32,13 @@ namespace sparkify::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::copy_into;
+using testing::files_below;
 using testing::first_difference;
 using testing::read_star_from_postgres;
 using testing::TempDir;
 using testing::TestDatabase;
-
-// The star with songplay_id left out: plays in order of their other fields.
-model::StarSchema without_play_ids(model::StarSchema star) {
-  for (auto& play : star.songplays) play.songplay_id = 0;
-  auto key = [](const model::SongplayRow& row) {
-    return std::tie(row.start_time_ms, row.user_id, row.session_id, row.level, row.song_id, row.artist_id,
-                    row.location, row.user_agent);
-  };
-  std::sort(star.songplays.begin(), star.songplays.end(),
-            [&](const model::SongplayRow& a, const model::SongplayRow& b) { return key(a) < key(b); });
-  return star;
-}
+using testing::without_play_ids;
 
 // A play's fields but its id, which tell an unchanged play from another.
 using PlayFields = std::tuple<std::optional<int64_t>, int32_t, std::optional<int32_t>, std::optional<std::string>,
@@ -74,45 +65,12 @@ std::set<int64_t> event_days(const std::string& path) {
   return days;
 }
 
-// The files below `root`, relative, sorted.
-std::vector<std::string> files_below(const std::string& root) {
-  std::vector<std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(root)) {
-    if (entry.is_regular_file()) files.push_back(fs::relative(entry.path(), root).string());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
-void copy_into(const std::string& from_root, const std::string& relative, const std::string& to_root) {
-  fs::create_directories(fs::path(to_root + "/" + relative).parent_path());
-  fs::copy_file(from_root + "/" + relative, to_root + "/" + relative, fs::copy_options::overwrite_existing);
-}
-
-// Generated data (five days, non-ASCII names), made on first use under the
-// build folder: the fixtures, the sample where it exists, and these.
-std::vector<testing::DataSet> incremental_data_sets() {
-  std::vector<testing::DataSet> sets = testing::data_sets();
-  testing::DataSet generated;
-  generated.name = "Generated";
-  generated.dir = std::string(SPARKIFY_BINARY_DIR) + "/tests/generated-daily";
-  sets.push_back(generated);
-  return sets;
-}
-
-void make_generated(const testing::DataSet& data) {
-  if (data.name != "Generated" || fs::exists(data.dir + "/log_data")) return;
-  testing::CliOutcome made = testing::run_sparkify("generate --songs 300 --events 5000 --days 5 --seed 23 --out " +
-                                                   data.dir + ".tmp");
-  ASSERT_EQ(made.status, 0) << made.output;
-  fs::rename(data.dir + ".tmp", data.dir);
-}
 
 class EtlIncrementalTest : public ::testing::TestWithParam<testing::DataSet> {
  protected:
   void SetUp() override {
     SPARKIFY_REQUIRE_POSTGRES();
-    make_generated(GetParam());
+    testing::make_daily_data(GetParam());
     arriving_ = work_ / "arriving";
     fs::create_directories(arriving_ + "/song_data");
     fs::create_directories(arriving_ + "/log_data");
@@ -393,7 +351,7 @@ TEST_P(EtlIncrementalTest, ABackfillOfADayWhoseFileIsGoneEmptiesTheDay) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(, EtlIncrementalTest, ::testing::ValuesIn(incremental_data_sets()),
+INSTANTIATE_TEST_SUITE_P(, EtlIncrementalTest, ::testing::ValuesIn(testing::daily_data_sets()),
                          testing::data_set_test_name);
 
 // The same on Redshift, through the emulator, with compacted staging.
@@ -483,7 +441,7 @@ TEST_P(EtlIncrementalRedshiftTest, ABackfillReloadsADayWithoutChangingIt) {
   for (const auto& [fields, id] : ids_of_plays(after)) EXPECT_EQ(old_ids.at(fields), id);
 }
 
-INSTANTIATE_TEST_SUITE_P(, EtlIncrementalRedshiftTest, ::testing::ValuesIn(incremental_data_sets()),
+INSTANTIATE_TEST_SUITE_P(, EtlIncrementalRedshiftTest, ::testing::ValuesIn(testing::daily_data_sets()),
                          testing::data_set_test_name);
 
 }  // namespace

@@ -244,14 +244,7 @@ TEST(EtlPostgres, AFailedWarehouseCommitLeavesTheLakeAsItWas) {
     return run_etl(settings, file_systems, sinks, log);
   };
   run_both();
-  auto lake_files = [&] {
-    std::map<std::string, std::string> files;
-    for (const auto& entry : std::filesystem::recursive_directory_iterator(work / "lake")) {
-      if (!entry.is_regular_file() || testing::is_lake_bookkeeping(entry.path())) continue;
-      files[std::filesystem::relative(entry.path(), work / "lake").string()] = testing::read_text(entry.path());
-    }
-    return files;
-  };
+  auto lake_files = [&] { return testing::lake_files(work / "lake"); };
   auto lake_before = lake_files();
   auto warehouse_before = read_star_from_postgres(db.uri());
   // The ledger refuses the next load's row: its COMMIT fails.

@@ -2,7 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+#include <tuple>
+
 #include "support/edge_records.h"
+#include "support/star_compare.h"
 #include "transform/calendar.h"
 
 namespace sparkify::transform {
@@ -95,5 +100,94 @@ TEST(Calendar, PartsFollowSqlExtract) {
   EXPECT_EQ(row.week, 1);
 }
 
+
+// An incremental load folds the new events into what earlier loads kept:
+// the edge events split in two, the second half added to the kept plays
+// and user days of the first, give the whole load's tables and ids.
+TEST(StarBuilder, FoldingIntoKeptStateGivesTheWholeLoad) {
+  auto songs = testing::edge_songs();
+  auto events = testing::edge_events();
+  std::vector<model::EventRecord> first(events.begin(), events.begin() + static_cast<ptrdiff_t>(events.size() / 2));
+  std::vector<model::EventRecord> second(events.begin() + static_cast<ptrdiff_t>(events.size() / 2), events.end());
+
+  StarBuilder earlier;
+  earlier.keep_user_days();
+  earlier.add_songs(songs);
+  earlier.finish_songs();
+  earlier.add_events(first);
+  earlier.finish();
+  std::vector<KeptPlay> kept_plays;
+  for (size_t idx = 0; idx < earlier.songplay_count(); ++idx) kept_plays.push_back(earlier.kept_play(idx));
+
+  StarBuilder later;
+  later.keep_user_days();
+  later.add_songs(songs);
+  later.finish_songs();
+  later.add_events(second);
+  later.add_kept_plays(kept_plays);
+  later.add_kept_user_days(earlier.user_days());
+  later.number_new_plays_after(earlier.largest_songplay_id());
+  later.finish();
+
+  model::StarSchema whole = build(songs, events);
+  model::StarSchema folded = later.to_star_schema();
+  ASSERT_EQ(folded.songplays.size(), whole.songplays.size());
+  // Kept plays keep their ids; new keys come after the largest kept id.
+  for (const auto& play : kept_plays) EXPECT_LE(play.songplay_id, earlier.largest_songplay_id());
+  std::set<int64_t> ids;
+  for (const auto& play : folded.songplays) ids.insert(play.songplay_id);
+  EXPECT_EQ(ids.size(), folded.songplays.size());
+  for (size_t idx = 0; idx < later.songplay_count(); ++idx) {
+    KeptPlay play = later.kept_play(idx);
+    bool was_kept = false;
+    for (const auto& kept : kept_plays) {
+      if (kept.user_id == play.user_id && kept.session_id == play.session_id &&
+          kept.item_in_session == play.item_in_session) {
+        EXPECT_EQ(play.songplay_id, kept.songplay_id);
+        was_kept = true;
+      }
+    }
+    if (!was_kept) {
+      EXPECT_GT(play.songplay_id, earlier.largest_songplay_id());
+    }
+  }
+  // The rows themselves, ids aside, are the whole load's.
+  auto without_ids = [](std::vector<model::SongplayRow> rows) {
+    for (auto& row : rows) row.songplay_id = 0;
+    std::sort(rows.begin(), rows.end(), [](const model::SongplayRow& a, const model::SongplayRow& b) {
+      return std::tie(a.start_time_ms, a.user_id, a.session_id, a.level, a.location) <
+             std::tie(b.start_time_ms, b.user_id, b.session_id, b.level, b.location);
+    });
+    return rows;
+  };
+  folded.songplays = without_ids(folded.songplays);
+  whole.songplays = without_ids(whole.songplays);
+  EXPECT_EQ(testing::first_difference(whole, folded), "");
+}
+
+// A user's day keeps that day's latest event only.
+TEST(StarBuilder, UserDaysKeepEachDaysLatestEvent) {
+  StarBuilder builder;
+  builder.keep_user_days();
+  builder.finish_songs();
+  auto event = [](int64_t ts, int32_t item, const char* level) {
+    model::EventRecord record;
+    record.user_id = 7;
+    record.ts = ts;
+    record.item_in_session = item;
+    record.level = level;
+    return record;
+  };
+  constexpr int64_t kDay = 86'400'000;
+  builder.add_events({event(10, 1, "free"), event(20, 0, "paid"), event(kDay + 5, 3, "free"), event(kDay + 5, 4, "paid")});
+  builder.finish();
+  auto days = builder.user_days();
+  ASSERT_EQ(days.size(), 2u);
+  EXPECT_EQ(days[0].ts, 20);
+  EXPECT_EQ(days[0].level, "paid");
+  EXPECT_EQ(days[1].item_in_session, 4) << "ties on ts go to the greatest item_in_session";
+  ASSERT_EQ(builder.users().size(), 1u);
+  EXPECT_EQ(builder.users()[0].level, "paid");
+}
 }  // namespace
 }  // namespace sparkify::transform

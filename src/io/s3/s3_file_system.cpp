@@ -576,6 +576,20 @@ void S3FileSystem::replace_tree(const std::string& staged, const std::string& ta
   // from a whole staged tree.
 }
 
+void S3FileSystem::copy_file(const std::string& from, const std::string& to) {
+  S3Uri source = parse_s3_uri(from);
+  S3Uri target = parse_s3_uri(to);
+  Request request;
+  request.method = "PUT";
+  request.bucket = target.bucket;
+  request.key = target.key;
+  request.headers = {"x-amz-copy-source: " + s3_internal::copy_source(source.bucket, source.key),
+                     "x-amz-metadata-directive: COPY"};
+  request.error_in_ok = true;
+  Response response = client_->send(request);
+  if (!response.ok()) fail(client_->options(), "copy", source, response);
+}
+
 void S3FileSystem::create_bucket(const std::string& bucket) {
   const S3Options& options = client_->options();
   std::string body;

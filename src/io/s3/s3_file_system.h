@@ -61,6 +61,9 @@ class S3FileSystem final : public FileSystem {
   // close() returns. REQUIRES: the stream dies before this file system.
   std::unique_ptr<OutputStream> create(const std::string& path) override;
 
+  // One server-side CopyObject (objects up to 5 GiB).
+  void copy_file(const std::string& from, const std::string& to) override;
+
   // True when `path` is an object, a prefix with objects below it, or (for
   // "s3://bucket") an existing bucket.
   bool exists(const std::string& path) override;

@@ -431,6 +431,15 @@ TEST_F(S3FileSystemTest, ReplaceTreePutsTheStagedObjectsInPlace) {
   EXPECT_NE(message.find("nothing is staged"), std::string::npos) << message;
 }
 
+TEST_F(S3FileSystemTest, CopyFileCopiesOneObjectServerSide) {
+  direct_->write_file(uri("lake/songplays/year=2018/month=11/part-00000.parquet"), "plays");
+  direct_->copy_file(uri("lake/songplays/year=2018/month=11/part-00000.parquet"),
+                     uri("staging/songplays/year=2018/month=11/part-00000.parquet"));
+  EXPECT_EQ(direct_->read(uri("staging/songplays/year=2018/month=11/part-00000.parquet")).view(), "plays");
+  std::string message = error_of([&] { direct_->copy_file(uri("lake/none.parquet"), uri("staging/none.parquet")); });
+  EXPECT_NE(message.find("lake/none.parquet"), std::string::npos) << message;
+}
+
 // A swap that fails while copying leaves a mix of old and new objects; an
 // old marker the staged tree lacks must be gone by then, so that it cannot
 // vouch for the mix.

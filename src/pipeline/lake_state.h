@@ -1,0 +1,101 @@
+// What an incremental lake keeps beside its tables (docs/schema.md, "Daily
+// loads"), in LAKE/_sparkify_state/, a folder that readers of the tables
+// skip (its name starts with '_'):
+//   files.parquet      the ledger: each source file loaded, its size and
+//                      version (modification time or ETag), load id, time
+//   songs.parquet      every song record loaded, as staged
+//   plays/year=Y/month=M/part-00000.parquet
+//                      every play: its songplay_id and the event chosen for
+//                      it, partitioned as songplays is, so that a day's
+//                      load rewrites only the months it touches
+//   user_days.parquet  each user's latest event of each UTC day
+//   totals.parquet     the NextSong events with a user loaded (one row), for
+//                      the check that songplays are no more than those
+//   _SUCCESS
+// The folder is staged and committed with the tables, in the same
+// transaction (lake/lake_transaction.h), so the state always describes the
+// tables beside it. A full refresh commits it empty.
+#pragma once
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "io/file_system.h"
+#include "lake/parquet/writer.h"
+#include "model/records.h"
+#include "transform/star_builder.h"
+
+namespace sparkify::pipeline {
+
+inline constexpr const char* kLakeStateFolder = "_sparkify_state";
+
+// One source file in the ledger.
+struct LedgerEntry {
+  std::string source;
+  int64_t size = 0;
+  std::string version;
+  std::string load_id;
+  std::string loaded_at;  // UTC, "YYYY-MM-DD HH:MM:SS"
+};
+
+// A kept play's key and id, and the partition folder (below plays/) it lies in.
+struct KeptPlayKey {
+  int32_t user_id = 0;
+  std::optional<int32_t> session_id;
+  std::optional<int32_t> item_in_session;
+  int64_t songplay_id = 0;
+  std::optional<int64_t> ts;
+  uint32_t partition = 0;  // index into KeptPlayKeys::partitions
+};
+
+struct KeptPlayKeys {
+  std::vector<std::string> partitions;  // "year=2018/month=11", …
+  std::vector<KeptPlayKey> keys;
+  int64_t largest_songplay_id = 0;
+};
+
+// Reads and writes the state folder `dir` (LAKE/_sparkify_state, or its
+// staged copy). Readers throw JobError naming the file when it is not what
+// the writers write.
+class LakeState {
+ public:
+  LakeState(io::FileSystem& fs, std::string dir);
+
+  // Whether a committed state is there (its _SUCCESS) and holds a ledger.
+  bool present();
+
+  std::vector<LedgerEntry> read_ledger();
+  std::vector<model::SongRecord> read_songs();
+  std::vector<transform::KeptUserDay> read_user_days();
+  int64_t read_next_song_events();
+  // Every kept play's key, id and ts (only those columns are decoded).
+  KeptPlayKeys read_play_keys(size_t concurrency);
+  // The kept plays of the partition folders `only` (every one when null).
+  std::vector<transform::KeptPlay> read_plays(const std::set<std::string>* only, size_t concurrency);
+
+  void write_ledger(const std::vector<LedgerEntry>& entries, const lake::parquet::WriterOptions& options);
+  // The song records of `other`, as they are (linked on a local disk).
+  void copy_songs_from(const LakeState& other);
+  void write_next_song_events(int64_t count, const lake::parquet::WriterOptions& options);
+  void write_songs(const std::vector<model::SongRecord>& songs, const lake::parquet::WriterOptions& options);
+  void write_user_days(const std::vector<transform::KeptUserDay>& days, const lake::parquet::WriterOptions& options);
+  // The builder's plays, partitioned; returns the partition folders written.
+  std::set<std::string> write_plays(const transform::StarBuilder& star, const lake::parquet::WriterOptions& options);
+
+  const std::string& dir() const { return dir_; }
+  std::string plays_dir() const;
+
+ private:
+  io::FileSystem& fs_;
+  std::string dir_;
+};
+
+// Copies (links, on a local disk) every Parquet file below `from_table` to
+// the same place below `to_table`, except those in the partition folders
+// `replaced`; returns how many. A missing `from_table` copies nothing.
+uint64_t carry_over_partitions(io::FileSystem& fs, const std::string& from_table, const std::string& to_table,
+                               const std::set<std::string>& replaced);
+
+}  // namespace sparkify::pipeline
