@@ -8,6 +8,7 @@
 #                timed), then the timed run that adds the 31st day
 # and prints wall time, user+sys CPU and peak RSS of both, and the ratio
 # full / incremental (goal: the day at least 10x faster than the reload).
+# CPU is the sparkify process's (a server's own is not counted).
 #
 #   bench/daily_loads.sh postgres [SONGS] [EVENTS]    a private PostgreSQL cluster
 #   bench/daily_loads.sh --lake DIR [SONGS] [EVENTS]  a Parquet lake under DIR
@@ -40,6 +41,7 @@ command -v /usr/bin/time >/dev/null || { echo "needs GNU time: scripts/install-d
 work=$(mktemp -d /tmp/sparkify-daily-bench.XXXXXX)
 cleanup() {
   if [[ $kind == postgres && -n ${SPARKIFY_TEST_PG:-} ]]; then scripts/stop-postgres.sh >/dev/null || true; fi
+  if [[ $kind == lake ]]; then rm -rf "${lake_dir:?}"/daily_* "${lake_dir:?}/probe"; fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -10,6 +10,7 @@
 #include "lake/lake_folder.h"
 #include "lake/lake_reader.h"
 #include "lake/lake_transaction.h"
+#include "model/error.h"
 #include "model/catalog.h"
 #include "quality/star_checks.h"
 #include "pipeline/lake_state.h"
