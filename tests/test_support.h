@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -13,13 +14,14 @@
 
 namespace sparkify::testing {
 
-// A fresh folder under the system temp dir, removed when the object dies.
+// A fresh folder under the system temp dir (or under `parent`), removed
+// when the object dies.
 class TempDir {
  public:
-  TempDir() {
+  TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+  explicit TempDir(const std::filesystem::path& parent) {
     std::random_device seed;
-    path_ = std::filesystem::temp_directory_path() /
-            ("sparkify-test-" + std::to_string(seed()) + std::to_string(seed()));
+    path_ = parent / ("sparkify-test-" + std::to_string(seed()) + std::to_string(seed()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -33,6 +35,15 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// /dev/shm where it is a writable folder, else the system temp dir: for
+// tests that make and remove thousands of files, which a busy disk makes
+// slow.
+inline std::filesystem::path memory_temp_parent() {
+  std::error_code error;
+  if (std::filesystem::is_directory("/dev/shm", error) && ::access("/dev/shm", W_OK) == 0) return "/dev/shm";
+  return std::filesystem::temp_directory_path();
+}
 
 inline void write_text(const std::string& path, const std::string& text) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
