@@ -1,7 +1,6 @@
 #include <unistd.h>
 
 #include <iostream>
-#include <map>
 
 #include "cli/commands.h"
 #include "cli/connection_flags.h"
@@ -88,11 +87,15 @@ void add_etl_command(CLI::App& app, Action& run) {
   auto display = std::make_shared<DisplayOptions>();
   command->add_flag("-q,--quiet", display->quiet,
                     "print only errors and the summary: no progress, no log lines");
-  command->add_option("--log-format", display->format,
-                      "text (default: a live status line on a terminal, timestamped lines elsewhere) or json "
-                      "(one JSON object per line on stderr, and the summary as JSON on stdout)")
-      ->transform(CLI::CheckedTransformer(std::map<std::string, LogFormat>{{"text", LogFormat::kText},
-                                                                             {"json", LogFormat::kJson}}));
+  command
+      ->add_option_function<std::string>(
+          "--log-format",
+          [display](const std::string& format) {
+            display->format = format == "json" ? LogFormat::kJson : LogFormat::kText;
+          },
+          "text (default: a live status line on a terminal, timestamped lines elsewhere) or json (one JSON "
+          "object per line on stderr, and the summary as JSON on stdout)")
+      ->check(CLI::IsMember({"text", "json"}));
   command->add_option_function<double>(
              "--progress-interval",
              [display](double seconds) {

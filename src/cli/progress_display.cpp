@@ -33,16 +33,28 @@ std::string with_commas(uint64_t value) {
   return out;
 }
 
-// Decimal units, as the summary's MB.
-std::string size_text(uint64_t bytes) {
-  if (bytes >= 1'000'000'000) return fmt::format("{:.2f} GB", bytes / 1e9);
-  return fmt::format("{:.1f} MB", bytes / 1e6);
+// A unit for sizes up to `bytes`: decimal, as the summary's MB.
+struct SizeUnit {
+  double scale;
+  const char* name;
+  const char* format;
+};
+SizeUnit size_unit(double bytes) {
+  if (bytes >= 1e9) return {1e9, "GB", "{:.2f}"};
+  if (bytes >= 1e6) return {1e6, "MB", "{:.1f}"};
+  return {1e3, "kB", "{:.1f}"};
+}
+
+std::string size_text(double bytes) {
+  SizeUnit unit = size_unit(bytes);
+  return fmt::format(fmt::runtime(unit.format), bytes / unit.scale) + " " + unit.name;
 }
 
 // "12.3/98.7 MB": both in the unit of `total`.
 std::string size_pair_text(uint64_t done, uint64_t total) {
-  if (total >= 1'000'000'000) return fmt::format("{:.2f}/{:.2f} GB", done / 1e9, total / 1e9);
-  return fmt::format("{:.1f}/{:.1f} MB", done / 1e6, total / 1e6);
+  SizeUnit unit = size_unit(static_cast<double>(total));
+  return fmt::format(fmt::runtime(unit.format), done / unit.scale) + "/" +
+         fmt::format(fmt::runtime(unit.format), total / unit.scale) + " " + unit.name;
 }
 
 std::string duration_text(double seconds) {
@@ -104,33 +116,11 @@ std::string utc_timestamp(std::chrono::system_clock::time_point time) {
 }
 
 std::string describe_progress(const ProgressSnapshot& snapshot) {
-  bool running = snapshot.state == ProgressSnapshot::State::kRunning;
+  // The most telling first: a narrow terminal cuts the line's end.
   std::string out = snapshot.phase;
-  if (counts_source(snapshot)) {
-    if (running) {
-      out += fmt::format("  {}/{} files  {}", with_commas(snapshot.files_done), with_commas(snapshot.files_total),
-                         size_pair_text(snapshot.bytes_done, snapshot.bytes_total));
-    } else {
-      out += fmt::format("  {} files  {}", with_commas(snapshot.files_done), size_text(snapshot.bytes_done));
-    }
-    out += fmt::format("  {} rows", with_commas(snapshot.rows));
-    double rate = rate_of(snapshot);
-    if (rate > 0) {
-      out += snapshot.bytes_total > 0 ? fmt::format("  {:.1f} MB/s", rate / 1e6) : fmt::format("  {:.0f} files/s", rate);
-    }
-    if (double eta = eta_of(snapshot); eta >= 0) out += "  ETA " + duration_text(eta);
-    out += fmt::format("  retries {}  rejects {}", with_commas(snapshot.retries), with_commas(snapshot.rejects));
-  } else {
-    if (snapshot.tally == Tally::kListing) {
-      out += fmt::format("  {} files ({}) found", with_commas(snapshot.files_done), size_text(snapshot.bytes_done));
-      if (snapshot.keys_listed > 0) out += fmt::format("  {} keys listed", with_commas(snapshot.keys_listed));
-    }
-    if (snapshot.retries > 0) out += fmt::format("  retries {}", with_commas(snapshot.retries));
-  }
   switch (snapshot.state) {
     case ProgressSnapshot::State::kRunning:
       out += "  " + duration_text(snapshot.seconds);
-      if (!snapshot.step.empty()) out += "  " + snapshot.step;
       break;
     case ProgressSnapshot::State::kEnded:
       out += "  done in " + duration_text(snapshot.seconds);
@@ -141,13 +131,35 @@ std::string describe_progress(const ProgressSnapshot& snapshot) {
     case ProgressSnapshot::State::kIdle:
       break;
   }
+  if (counts_source(snapshot)) {
+    if (snapshot.state == ProgressSnapshot::State::kRunning) {
+      out += fmt::format("  {}/{} files  {}", with_commas(snapshot.files_done), with_commas(snapshot.files_total),
+                         size_pair_text(snapshot.bytes_done, snapshot.bytes_total));
+    } else {
+      out += fmt::format("  {} files  {}", with_commas(snapshot.files_done), size_text(snapshot.bytes_done));
+    }
+    double rate = rate_of(snapshot);
+    if (rate > 0)
+      out += snapshot.bytes_total > 0 ? "  " + size_text(rate) + "/s" : fmt::format("  {:.0f} files/s", rate);
+    if (double eta = eta_of(snapshot); eta >= 0) out += "  ETA " + duration_text(eta);
+    out += fmt::format("  {} rows  retries {}  rejects {}", with_commas(snapshot.rows), with_commas(snapshot.retries),
+                       with_commas(snapshot.rejects));
+  } else {
+    if (snapshot.tally == Tally::kListing) {
+      out += fmt::format("  {} files ({}) found", with_commas(snapshot.files_done), size_text(snapshot.bytes_done));
+      if (snapshot.keys_listed > 0) out += fmt::format("  {} keys listed", with_commas(snapshot.keys_listed));
+    }
+    // The run's retries so far, where some came during this phase.
+    if (snapshot.retries > snapshot.retries_before) out += fmt::format("  retries {}", with_commas(snapshot.retries));
+  }
+  if (snapshot.state == ProgressSnapshot::State::kRunning && !snapshot.step.empty()) out += "  " + snapshot.step;
   return out;
 }
 
 std::string progress_json(const ProgressSnapshot& snapshot, const std::string& time) {
-  const char* state = snapshot.state == ProgressSnapshot::State::kRunning ? "running"
+  const char* state = snapshot.state == ProgressSnapshot::State::kRunning  ? "running"
                       : snapshot.state == ProgressSnapshot::State::kFailed ? "failed"
-                                                                            : "ended";
+                                                                           : "ended";
   std::string out = fmt::format(R"({{"time":{},"event":"phase","phase":{},"state":"{}","seconds":{:.3f})",
                                 model::json_quote(time), model::json_quote(snapshot.phase), state, snapshot.seconds);
   if (counts_source(snapshot)) {
@@ -202,10 +214,9 @@ void ProgressDisplay::run_timer() {
     std::chrono::milliseconds wait = options_.redraw;
     if (mode_ != Mode::kLive) {
       auto now = steady_clock::now();
-      wait = next_line_ <= now ? std::chrono::milliseconds(0)
-             : next_line_ - now > kLongestWait
-                 ? kLongestWait
-                 : std::chrono::ceil<std::chrono::milliseconds>(next_line_ - now);
+      wait = next_line_ <= now                 ? std::chrono::milliseconds(0)
+             : next_line_ - now > kLongestWait ? kLongestWait
+                                               : std::chrono::ceil<std::chrono::milliseconds>(next_line_ - now);
     }
     wake_.wait_for(lock, wait);
     if (stopping_) break;

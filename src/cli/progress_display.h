@@ -51,9 +51,10 @@ struct DisplayOptions {
 // TERM is not "dumb".
 bool is_live_terminal(int fd);
 
-// One line of text for a phase's state: its name, the counts of what it
-// reads or lists (done of total, rows, rate, ETA, retries, rejects), and its
-// time ("done in 2.1s" once ended). No timestamp, no newline.
+// One line of text for a phase's state: its name, its time ("done in 2.1s"
+// once ended), the counts of what it reads or lists (done of total, rate,
+// ETA, rows, retries, rejects), and what it does now. No timestamp, no
+// newline.
 std::string describe_progress(const pipeline::ProgressSnapshot& snapshot);
 
 // The same as one JSON object with `time` (ISO 8601, UTC) and event
@@ -125,9 +126,11 @@ class ProgressDisplay final : public pipeline::ProgressListener {
 
   std::mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;                                      // GUARDED_BY(mutex_)
-  std::string status_;  // the status line on screen (live)    // GUARDED_BY(mutex_)
-  std::chrono::steady_clock::time_point next_line_;            // GUARDED_BY(mutex_)
+  bool stopping_ = false;  // GUARDED_BY(mutex_)
+  // The status line on screen (live). GUARDED_BY(mutex_)
+  std::string status_;
+  // When the running phase's next line is due (lines, json). GUARDED_BY(mutex_)
+  std::chrono::steady_clock::time_point next_line_;
   std::thread timer_;
 };
 

@@ -29,7 +29,7 @@ void Progress::begin_phase(std::string name, Tally tally) {
     step_.clear();
     tally_ = tally;
     began_ = Clock::now();
-    keys_listed_at_begin_ = activity_locked().keys_listed;
+    at_begin_ = activity_locked();
     now = snapshot_locked(began_);
     listener = listener_;
   }
@@ -45,6 +45,7 @@ void Progress::end_phase(bool failed) noexcept {
     if (state_ != ProgressSnapshot::State::kRunning) return;
     at_end = snapshot_locked(Clock::now());
     at_end.state = failed ? ProgressSnapshot::State::kFailed : ProgressSnapshot::State::kEnded;
+    at_end.step.clear();
     state_ = at_end.state;
     at_end_ = at_end;
     listener = listener_;
@@ -74,6 +75,7 @@ ProgressSnapshot Progress::snapshot_locked(Clock::time_point now) const {
   out.seconds = std::chrono::duration<double>(now - began_).count();
   TransferActivity activity = activity_locked();
   out.retries = activity.retries;
+  out.retries_before = at_begin_.retries;
   auto load = [](const std::atomic<uint64_t>& value) { return value.load(std::memory_order_relaxed); };
   switch (tally_) {
     case Tally::kTime:
@@ -81,7 +83,7 @@ ProgressSnapshot Progress::snapshot_locked(Clock::time_point now) const {
     case Tally::kListing:
       out.files_done = load(files_listed);
       out.bytes_done = load(bytes_listed);
-      out.keys_listed = activity.keys_listed - keys_listed_at_begin_;
+      out.keys_listed = activity.keys_listed - at_begin_.keys_listed;
       break;
     case Tally::kSongs:
     case Tally::kEvents: {

@@ -68,7 +68,7 @@ struct ProgressSnapshot {
   };
   State state = State::kIdle;
   std::string phase;  // "list", "songs", "events", "lake write", …
-  std::string step;   // what the phase does now, when it says ("" else)
+  std::string step;   // what the running phase does now, when it says ("" else)
   Tally tally = Tally::kTime;
   double seconds = 0;  // since the phase began, up to its end once ended
   // kSongs, kEvents: that source's counters. kListing: files and bytes
@@ -79,10 +79,9 @@ struct ProgressSnapshot {
   uint64_t bytes_total = 0;
   uint64_t rows = 0;
   uint64_t rejects = 0;
-  uint64_t keys_listed = 0;  // kListing: S3 keys listed since the phase began
-  uint64_t retries = 0;      // S3 requests retried since the run began
-
-  bool ended() const { return state == State::kEnded || state == State::kFailed; }
+  uint64_t keys_listed = 0;     // kListing: S3 keys listed since the phase began
+  uint64_t retries = 0;         // S3 requests retried since the run began
+  uint64_t retries_before = 0;  // of those, before the phase began
 };
 
 // Told, on the driving thread, when a phase begins and ends; it must not
@@ -125,15 +124,16 @@ class Progress {
   TransferActivity activity_locked() const;                       // REQUIRES: mutex_ held
 
   mutable std::mutex mutex_;
-  ProgressListener* listener_ = nullptr;
-  std::function<TransferActivity()> activity_;  // GUARDED_BY(mutex_)
+  ProgressListener* listener_ = nullptr;                            // GUARDED_BY(mutex_)
+  std::function<TransferActivity()> activity_;                      // GUARDED_BY(mutex_)
   ProgressSnapshot::State state_ = ProgressSnapshot::State::kIdle;  // GUARDED_BY(mutex_)
   std::string phase_;                                               // GUARDED_BY(mutex_)
   std::string step_;                                                // GUARDED_BY(mutex_)
   Tally tally_ = Tally::kTime;                                      // GUARDED_BY(mutex_)
   Clock::time_point began_;                                         // GUARDED_BY(mutex_)
-  ProgressSnapshot at_end_;  // the last phase's, once ended; GUARDED_BY(mutex_)
-  uint64_t keys_listed_at_begin_ = 0;                               // GUARDED_BY(mutex_)
+  // The last phase's, once it ended. GUARDED_BY(mutex_)
+  ProgressSnapshot at_end_;
+  TransferActivity at_begin_;  // when the phase began; GUARDED_BY(mutex_)
 };
 
 // Sets `progress`'s activity source for the life of the object; nothing

@@ -64,17 +64,32 @@ TEST(ProgressText, SaysDoneOfTotalRateEtaRetriesAndRejects) {
   snapshot.retries = 3;
   snapshot.rejects = 2;
   EXPECT_EQ(describe_progress(snapshot),
-            "events  1,234/10,000 files  100.0/400.0 MB  1,234,567 rows  10.0 MB/s  ETA 30.0s  retries 3  rejects 2  "
-            "10.0s");
+            "events  10.0s  1,234/10,000 files  100.0/400.0 MB  10.0 MB/s  ETA 30.0s  1,234,567 rows  retries 3  "
+            "rejects 2");
   snapshot.state = ProgressSnapshot::State::kEnded;
   EXPECT_EQ(describe_progress(snapshot),
-            "events  1,234 files  100.0 MB  1,234,567 rows  10.0 MB/s  retries 3  rejects 2  done in 10.0s");
+            "events  done in 10.0s  1,234 files  100.0 MB  10.0 MB/s  1,234,567 rows  retries 3  rejects 2");
   snapshot.tally = Tally::kTime;
   snapshot.phase = "lake write";
   snapshot.retries = 0;
   snapshot.state = ProgressSnapshot::State::kFailed;
   snapshot.seconds = 125;
   EXPECT_EQ(describe_progress(snapshot), "lake write  stopped by an error after 2:05");
+  // Other phases show the run's retries where some came while they ran.
+  snapshot.retries = 5;
+  snapshot.retries_before = 5;
+  EXPECT_EQ(describe_progress(snapshot), "lake write  stopped by an error after 2:05");
+  snapshot.retries_before = 4;
+  EXPECT_EQ(describe_progress(snapshot), "lake write  stopped by an error after 2:05  retries 5");
+  // Small sizes in kB.
+  snapshot.tally = Tally::kListing;
+  snapshot.phase = "list";
+  snapshot.files_done = 6;
+  snapshot.bytes_done = 12'345;
+  snapshot.keys_listed = 7;
+  snapshot.state = ProgressSnapshot::State::kRunning;
+  snapshot.seconds = 0.5;
+  EXPECT_EQ(describe_progress(snapshot), "list  0.5s  6 files (12.3 kB) found  7 keys listed  retries 5");
 }
 
 TEST(ProgressText, JsonHasTheCounts) {
@@ -117,11 +132,11 @@ TEST(ProgressDisplay, LinesAreTimestampedOnePerPhaseWithoutCarriageReturns) {
   for (const auto& line : lines) EXPECT_TRUE(std::regex_match(line, timestamped)) << line;
   EXPECT_EQ(out.str().find('\r'), std::string::npos);
   EXPECT_EQ(out.str().find('\x1b'), std::string::npos);
-  EXPECT_NE(lines[0].find(" list  3 files (3.0 MB) found  done in "), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find(" list  done in 0.0s  3 files (3.0 MB) found"), std::string::npos) << lines[0];
   EXPECT_NE(lines[1].find(" sources  2 song files"), std::string::npos) << lines[1];
-  EXPECT_NE(lines[2].find(" songs  2 files  2.0 MB  2 rows  "), std::string::npos) << lines[2];
-  EXPECT_NE(lines[2].find("rejects 1  done in"), std::string::npos) << lines[2];
-  EXPECT_NE(lines[3].find(" lake write  stopped by an error after "), std::string::npos) << lines[3];
+  EXPECT_NE(lines[2].find(" songs  done in 0.0s  2 files  2.0 MB  "), std::string::npos) << lines[2];
+  EXPECT_NE(lines[2].find("  2 rows  retries 0  rejects 1"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[3].find(" lake write  stopped by an error after 0.0s"), std::string::npos) << lines[3];
   EXPECT_NE(lines[4].find(" sparkify: it failed"), std::string::npos) << lines[4];
 }
 
@@ -141,7 +156,7 @@ TEST(ProgressDisplay, ARunningPhaseGetsALineEveryIntervalAndNoMoreOften) {
   ASSERT_GE(lines.size(), 3u) << out.str();
   EXPECT_LE(lines.size(), 6u) << out.str();
   for (size_t idx = 0; idx + 1 < lines.size(); ++idx) {
-    EXPECT_NE(lines[idx].find(" events  0/0 files"), std::string::npos) << lines[idx];
+    EXPECT_NE(lines[idx].find("0/0 files"), std::string::npos) << lines[idx];
   }
   EXPECT_NE(lines.back().find("done in"), std::string::npos) << lines.back();
 }
@@ -155,9 +170,9 @@ TEST(ProgressDisplay, LiveDrawsAStatusLineInPlaceAndErasesItAtTheEnd) {
     display.stop();
   }
   std::string text = out.str();
-  EXPECT_NE(text.find("\rlist  0 files (0.0 MB) found  0.0s\x1b[K"), std::string::npos) << text;
-  EXPECT_NE(text.find("\rsongs  0/2 files"), std::string::npos) << text;
-  EXPECT_NE(text.find("\rsongs  2 files  2.0 MB"), std::string::npos) << text;
+  EXPECT_NE(text.find("\rlist  0.0s  0 files (0.0 kB) found\x1b[K"), std::string::npos) << text;
+  EXPECT_NE(text.find("\rsongs  0.0s  0/2 files"), std::string::npos) << text;
+  EXPECT_NE(text.find("\rsongs  done in 0.0s  2 files  2.0 MB"), std::string::npos) << text;
   // The log line goes above the status line, which comes back below it.
   size_t log_at = text.find("sources  2 song files, 1 event file\n");
   ASSERT_NE(log_at, std::string::npos) << text;
