@@ -6,10 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <random>
+#include <regex>
 #include <string>
 
 namespace sparkify::testing {
@@ -73,6 +77,29 @@ inline CliOutcome run_sparkify(const std::string& arguments) {
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, read_text(dir / "out")};
 }
 #endif
+
+// A line that a run not on a terminal writes to stderr:
+// "2026-11-28T13:45:01.123Z text".
+struct LogLine {
+  int64_t milliseconds = 0;  // since the epoch
+  std::string text;
+};
+
+// The line's time and text, or nullopt when it does not start with such a
+// timestamp.
+inline std::optional<LogLine> parse_log_line(const std::string& line) {
+  static const std::regex timestamped(R"(^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z (.+)$)");
+  std::smatch match;
+  if (!std::regex_match(line, match, timestamped)) return std::nullopt;
+  std::tm utc{};
+  utc.tm_year = std::stoi(match[1]) - 1900;
+  utc.tm_mon = std::stoi(match[2]) - 1;
+  utc.tm_mday = std::stoi(match[3]);
+  utc.tm_hour = std::stoi(match[4]);
+  utc.tm_min = std::stoi(match[5]);
+  utc.tm_sec = std::stoi(match[6]);
+  return LogLine{static_cast<int64_t>(::timegm(&utc)) * 1000 + std::stoi(match[7]), match[8]};
+}
 
 // Files of a lake's own bookkeeping whose content changes from run to run
 // without changing what readers see: the writer lock (it names its holder)

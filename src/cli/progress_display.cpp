@@ -83,6 +83,13 @@ double eta_of(const ProgressSnapshot& snapshot) {
   return total > done ? (total - done) / rate : 0;
 }
 
+// {"time":…,"event":`event`,"message":`message`}
+std::string message_json(const char* event, const std::string& message) {
+  return fmt::format(R"({{"time":{},"event":"{}","message":{}}})",
+                     model::json_quote(utc_timestamp(std::chrono::system_clock::now())), event,
+                     model::json_quote(message));
+}
+
 int terminal_columns(int fd) {
   winsize size{};
   if (::ioctl(fd, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
@@ -179,15 +186,13 @@ std::string progress_json(const ProgressSnapshot& snapshot, const std::string& t
 
 ProgressDisplay::ProgressDisplay(pipeline::Progress& progress, DisplayOptions options, std::ostream& out)
     : progress_(progress), options_(options), out_(out) {
-  if (options_.quiet) {
-    mode_ = Mode::kQuiet;
-  } else if (options_.format == LogFormat::kJson) {
+  if (options_.format == LogFormat::kJson) {
     mode_ = Mode::kJson;
   } else {
-    mode_ = options_.terminal ? Mode::kLive : Mode::kLines;
+    mode_ = options_.terminal ? Mode::kTerminal : Mode::kLines;
   }
   next_line_ = steady_clock::time_point::max();
-  if (mode_ == Mode::kQuiet) return;
+  if (options_.quiet) return;
   progress_.set_listener(this);
   timer_ = std::thread([this] { run_timer(); });
 }
@@ -202,7 +207,7 @@ void ProgressDisplay::stop() {
   }
   wake_.notify_all();
   if (timer_.joinable()) timer_.join();
-  if (mode_ != Mode::kQuiet) progress_.set_listener(nullptr);
+  if (!options_.quiet) progress_.set_listener(nullptr);
   log_buffer_.flush_partial();
   std::lock_guard lock(mutex_);
   erase_status_locked();
@@ -212,7 +217,7 @@ void ProgressDisplay::run_timer() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
     std::chrono::milliseconds wait = options_.redraw;
-    if (mode_ != Mode::kLive) {
+    if (mode_ != Mode::kTerminal) {
       auto now = steady_clock::now();
       wait = next_line_ <= now                 ? std::chrono::milliseconds(0)
              : next_line_ - now > kLongestWait ? kLongestWait
@@ -227,7 +232,7 @@ void ProgressDisplay::run_timer() {
 void ProgressDisplay::tick_locked() {
   ProgressSnapshot snapshot = progress_.snapshot();
   if (snapshot.state == ProgressSnapshot::State::kIdle) return;
-  if (mode_ == Mode::kLive) {
+  if (mode_ == Mode::kTerminal) {
     draw_status_locked(describe_progress(snapshot));
     return;
   }
@@ -240,7 +245,7 @@ void ProgressDisplay::tick_locked() {
 void ProgressDisplay::phase_began(const ProgressSnapshot& now) {
   std::lock_guard lock(mutex_);
   if (stopping_) return;
-  if (mode_ == Mode::kLive) {
+  if (mode_ == Mode::kTerminal) {
     draw_status_locked(describe_progress(now));
   } else {
     next_line_ = steady_clock::now() + options_.interval;
@@ -251,7 +256,7 @@ void ProgressDisplay::phase_began(const ProgressSnapshot& now) {
 void ProgressDisplay::phase_ended(const ProgressSnapshot& at_end) {
   std::lock_guard lock(mutex_);
   if (stopping_) return;
-  if (mode_ == Mode::kLive) {
+  if (mode_ == Mode::kTerminal) {
     draw_status_locked(describe_progress(at_end));
   } else {
     emit_phase_locked(at_end);
@@ -268,39 +273,20 @@ void ProgressDisplay::emit_phase_locked(const ProgressSnapshot& snapshot) {
 }
 
 void ProgressDisplay::log_line(const std::string& line) {
-  if (mode_ == Mode::kQuiet) return;
+  if (options_.quiet) return;
   std::lock_guard lock(mutex_);
-  if (mode_ == Mode::kJson) {
-    write_line_locked(fmt::format(R"({{"time":{},"event":"log","message":{}}})",
-                                  model::json_quote(utc_timestamp(std::chrono::system_clock::now())),
-                                  model::json_quote(line)));
-  } else {
-    write_line_locked(line);
-  }
+  write_line_locked(mode_ == Mode::kJson ? message_json("log", line) : line);
 }
 
 void ProgressDisplay::error(const std::string& message) {
   std::lock_guard lock(mutex_);
-  if (options_.format == LogFormat::kJson) {
-    write_line_locked(fmt::format(R"({{"time":{},"event":"error","message":{}}})",
-                                  model::json_quote(utc_timestamp(std::chrono::system_clock::now())),
-                                  model::json_quote(message)));
-  } else if (mode_ == Mode::kLive || options_.terminal) {
-    // A terminal, quiet or not: no timestamp.
-    std::string status = status_;
-    erase_status_locked();
-    out_ << "sparkify: " << message << "\n";
-    out_.flush();
-    if (!status.empty() && !stopping_) draw_status_locked(status);
-  } else {
-    write_line_locked("sparkify: " + message);
-  }
+  write_line_locked(mode_ == Mode::kJson ? message_json("error", message) : "sparkify: " + message);
 }
 
 void ProgressDisplay::write_line_locked(const std::string& text) {
   std::string line;
   switch (mode_) {
-    case Mode::kLive: {
+    case Mode::kTerminal: {
       // Above the status line, which is drawn again below it.
       std::string status = status_;
       erase_status_locked();
@@ -310,7 +296,6 @@ void ProgressDisplay::write_line_locked(const std::string& text) {
       return;
     }
     case Mode::kLines:
-    case Mode::kQuiet:
       line = utc_timestamp(std::chrono::system_clock::now()) + " " + text + "\n";
       break;
     case Mode::kJson:

@@ -91,7 +91,9 @@ class ProgressDisplay final : public pipeline::ProgressListener {
   void phase_ended(const pipeline::ProgressSnapshot& at_end) override;
 
  private:
-  enum class Mode { kLive, kLines, kJson, kQuiet };
+  // How a line is written: on a terminal, as it is (above the status line,
+  // when there is one); elsewhere after a timestamp; or as JSON.
+  enum class Mode { kTerminal, kLines, kJson };
 
   // Hands each complete line written to it to the display.
   class LineBuffer final : public std::streambuf {

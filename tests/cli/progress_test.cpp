@@ -5,7 +5,6 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <regex>
 #include <set>
@@ -21,7 +20,6 @@ using testing::read_text;
 using testing::TempDir;
 
 const std::string kBinary = std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify";
-const std::regex kTimestamped(R"(^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z (.+)$)");
 // The phases of a lake run, each ended by a line of its own.
 const std::set<std::string> kLakePhases = {"list", "songs", "events", "lake build", "lake write", "lake commit"};
 
@@ -52,18 +50,6 @@ Streams run_piped(const std::string& args, const std::string& environment = "") 
   streams.out = read_text(dir / "out");
   streams.err = read_text(dir / "err");
   return streams;
-}
-
-// Milliseconds since the epoch of a line's timestamp.
-int64_t milliseconds_of(const std::smatch& match) {
-  std::tm utc{};
-  utc.tm_year = std::stoi(match[1]) - 1900;
-  utc.tm_mon = std::stoi(match[2]) - 1;
-  utc.tm_mday = std::stoi(match[3]);
-  utc.tm_hour = std::stoi(match[4]);
-  utc.tm_min = std::stoi(match[5]);
-  utc.tm_sec = std::stoi(match[6]);
-  return static_cast<int64_t>(::timegm(&utc)) * 1000 + std::stoi(match[7]);
 }
 
 // Generated input, shared by the tests: kSongs song files, a few event
@@ -147,9 +133,9 @@ TEST_F(ProgressCli, InAPipeEveryLineIsTimestampedAndComesEveryInterval) {
   std::map<std::string, Phase> phases;
   const std::regex done_in(R"(^[a-z ]+  done in (\d+\.\d)s)");
   for (const auto& line : lines_of(run.err)) {
-    std::smatch match;
-    ASSERT_TRUE(std::regex_match(line, match, kTimestamped)) << line;
-    std::string text = match[8];
+    std::optional<testing::LogLine> parsed = testing::parse_log_line(line);
+    ASSERT_TRUE(parsed) << line;
+    const std::string& text = parsed->text;
     std::string name = text.substr(0, text.find("  "));
     if (kLakePhases.count(name) == 0) continue;  // a log line
     Phase& phase = phases[name];
@@ -157,7 +143,7 @@ TEST_F(ProgressCli, InAPipeEveryLineIsTimestampedAndComesEveryInterval) {
       ++phase.ends;
       phase.seconds = std::stod(end[1]);
     } else {
-      phase.running.push_back(milliseconds_of(match));
+      phase.running.push_back(parsed->milliseconds);
     }
   }
   double longest = 0;
@@ -204,7 +190,7 @@ TEST_F(ProgressCli, QuietPrintsTheSummaryAndErrorsOnly) {
   EXPECT_EQ(failed.status, 2);
   auto lines = lines_of(failed.err);
   ASSERT_EQ(lines.size(), 1u) << failed.err;
-  EXPECT_TRUE(std::regex_match(lines[0], kTimestamped)) << lines[0];
+  EXPECT_TRUE(testing::parse_log_line(lines[0])) << lines[0];
   EXPECT_NE(lines[0].find(" sparkify: "), std::string::npos) << lines[0];
   EXPECT_EQ(failed.out, "");
 }

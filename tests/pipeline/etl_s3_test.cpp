@@ -9,7 +9,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -554,28 +553,20 @@ TEST_F(EtlS3ProgressTest, ASlowSourceGetsALineEveryIntervalWithTheRetriesSoFar) 
   ASSERT_EQ(run.status, 0) << run.err;
   long failed = proxy.stat("failed");
   ASSERT_GT(failed, 0) << proxy.stats();
-  const std::regex timestamped(R"(^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z (.+)$)");
   std::vector<int64_t> song_lines;  // when each line of the running songs phase came, in ms
   bool partial_with_eta = false;
   std::string songs_end;
   std::istringstream err(run.err);
   for (std::string line; std::getline(err, line);) {
-    std::smatch match;
-    ASSERT_TRUE(std::regex_match(line, match, timestamped)) << line;
-    std::string text = match[8];
+    std::optional<testing::LogLine> parsed = testing::parse_log_line(line);
+    ASSERT_TRUE(parsed) << line;
+    const std::string& text = parsed->text;
     if (text.rfind("songs  ", 0) != 0) continue;
     if (text.rfind("songs  done in ", 0) == 0) {
       songs_end = text;
       continue;
     }
-    std::tm utc{};
-    utc.tm_year = std::stoi(match[1]) - 1900;
-    utc.tm_mon = std::stoi(match[2]) - 1;
-    utc.tm_mday = std::stoi(match[3]);
-    utc.tm_hour = std::stoi(match[4]);
-    utc.tm_min = std::stoi(match[5]);
-    utc.tm_sec = std::stoi(match[6]);
-    song_lines.push_back(static_cast<int64_t>(::timegm(&utc)) * 1000 + std::stoi(match[7]));
+    song_lines.push_back(parsed->milliseconds);
     partial_with_eta |= std::regex_search(text, std::regex(R"(^songs  [0-9.]+s  [1-5]/6 files .* ETA )"));
   }
   EXPECT_GE(song_lines.size(), 2u) << run.err;
