@@ -4,23 +4,29 @@
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <filesystem>
 #include <map>
 #include <fstream>
+#include <optional>
 #include <random>
+#include <regex>
 #include <string>
 
 namespace sparkify::testing {
 
-// A fresh folder under the system temp dir, removed when the object dies.
+// A fresh folder under the system temp dir (or under `parent`), removed
+// when the object dies.
 class TempDir {
  public:
-  TempDir() {
+  TempDir() : TempDir(std::filesystem::temp_directory_path()) {}
+  explicit TempDir(const std::filesystem::path& parent) {
     std::random_device seed;
-    path_ = std::filesystem::temp_directory_path() /
-            ("sparkify-test-" + std::to_string(seed()) + std::to_string(seed()));
+    path_ = parent / ("sparkify-test-" + std::to_string(seed()) + std::to_string(seed()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -34,6 +40,15 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// /dev/shm where it is a writable folder, else the system temp dir: for
+// tests that make and remove thousands of files, which a busy disk makes
+// slow.
+inline std::filesystem::path memory_temp_parent() {
+  std::error_code error;
+  if (std::filesystem::is_directory("/dev/shm", error) && ::access("/dev/shm", W_OK) == 0) return "/dev/shm";
+  return std::filesystem::temp_directory_path();
+}
 
 inline void write_text(const std::string& path, const std::string& text) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
@@ -67,6 +82,29 @@ inline CliOutcome run_sparkify_with(const std::string& environment, const std::s
 // Runs the built sparkify binary with `arguments` (shell words), no stdin.
 inline CliOutcome run_sparkify(const std::string& arguments) { return run_sparkify_with("", arguments); }
 #endif
+
+// A line that a run not on a terminal writes to stderr:
+// "2026-11-28T13:45:01.123Z text".
+struct LogLine {
+  int64_t milliseconds = 0;  // since the epoch
+  std::string text;
+};
+
+// The line's time and text, or nullopt when it does not start with such a
+// timestamp.
+inline std::optional<LogLine> parse_log_line(const std::string& line) {
+  static const std::regex timestamped(R"(^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z (.+)$)");
+  std::smatch match;
+  if (!std::regex_match(line, match, timestamped)) return std::nullopt;
+  std::tm utc{};
+  utc.tm_year = std::stoi(match[1]) - 1900;
+  utc.tm_mon = std::stoi(match[2]) - 1;
+  utc.tm_mday = std::stoi(match[3]);
+  utc.tm_hour = std::stoi(match[4]);
+  utc.tm_min = std::stoi(match[5]);
+  utc.tm_sec = std::stoi(match[6]);
+  return LogLine{static_cast<int64_t>(::timegm(&utc)) * 1000 + std::stoi(match[7]), match[8]};
+}
 
 // Files of a lake's own bookkeeping whose content changes from run to run
 // without changing what readers see: the writer lock (it names its holder)

@@ -7,11 +7,19 @@
 
 #include <CLI/CLI.hpp>
 
+#include <exception>
 #include <functional>
+#include <string>
 
 namespace sparkify::cli {
 
 using Action = std::function<int()>;
+
+// The exit status for a failure that ended a command (above; 1 for any
+// error that is not one of the tool's) and its message for stderr, without
+// the "sparkify: " prefix.
+int exit_status(const std::exception& error);
+std::string error_message(const std::exception& error);
 
 void add_check_command(CLI::App& app, Action& run);
 void add_create_tables_command(CLI::App& app, Action& run);

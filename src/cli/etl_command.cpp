@@ -1,7 +1,10 @@
+#include <unistd.h>
+
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/connection_flags.h"
+#include "cli/progress_display.h"
 #include "config/settings.h"
 #include "model/error.h"
 #include "pipeline/etl.h"
@@ -89,25 +92,60 @@ void add_etl_command(CLI::App& app, Action& run) {
   command->add_option("--report", *report_path,
                       "also write the run report as JSON to this file, at the end of every run, failed ones too "
                       "(status, error, what was committed)");
-  command->callback([&run, flags, report_path] {
-    run = [flags, report_path] {
-      // A report that cannot be written must fail the run before any work,
-      // not after the commit.
-      if (!report_path->empty()) pipeline::check_output_path(*report_path, "run report");
+  auto display = std::make_shared<DisplayOptions>();
+  command->add_flag("-q,--quiet", display->quiet,
+                    "print only errors and the summary: no progress, no log lines");
+  command
+      ->add_option_function<std::string>(
+          "--log-format",
+          [display](const std::string& format) {
+            display->format = format == "json" ? LogFormat::kJson : LogFormat::kText;
+          },
+          "text (default: a live status line on a terminal, timestamped lines elsewhere) or json (one JSON "
+          "object per line on stderr, and the summary as JSON on stdout)")
+      ->check(CLI::IsMember({"text", "json"}));
+  command->add_option_function<double>(
+             "--progress-interval",
+             [display](double seconds) {
+               display->interval = std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+             },
+             "seconds between two progress lines of a running phase when stderr is not a terminal (default 5)")
+      ->check(CLI::Range(0.1, 3600.0));
+  command->callback([&run, flags, report_path, display] {
+    run = [flags, report_path, display] {
+      DisplayOptions display_options = *display;
+      display_options.terminal = is_live_terminal(STDERR_FILENO);
+      pipeline::Progress progress;
+      ProgressDisplay shown(progress, display_options, std::cerr);
       pipeline::RunSummary summary;
+      summary.progress = &progress;
       auto write_report = [&] {
         if (!report_path->empty()) {
           pipeline::write_file_atomically(*report_path, pipeline::summary_json(summary), "run report");
         }
       };
-      auto report_failure = [&](const char* status, const std::exception& error) {
-        summary.status = status;
+      auto fail = [&](const std::exception& error) {
+        shown.stop();
+        shown.error(error_message(error));
+        return exit_status(error);
+      };
+      try {
+        // A report that cannot be written must fail the run before any
+        // work, not after the commit.
+        if (!report_path->empty()) pipeline::check_output_path(*report_path, "run report");
+      } catch (const std::exception& error) {
+        return fail(error);
+      }
+      auto fail_with_report = [&](const std::exception& error) {
+        summary.status = dynamic_cast<const IncompleteCommitError*>(&error) ? "incomplete" : "failed";
         summary.error = error.what();
         try {
           write_report();
         } catch (const std::exception& report_error) {
-          std::cerr << "sparkify: " << report_error.what() << "\n";
+          shown.stop();
+          shown.error(report_error.what());
         }
+        return fail(error);
       };
       try {
         config::Settings settings = config::resolve_etl_settings(*flags);
@@ -118,20 +156,19 @@ void add_etl_command(CLI::App& app, Action& run) {
           return 0;
         }
         auto sinks = pipeline::make_sinks(settings, file_systems);
-        pipeline::run_etl(settings, file_systems, sinks, std::cerr, summary);
-      } catch (const IncompleteCommitError& error) {
-        report_failure("incomplete", error);
-        throw;
+        pipeline::run_etl(settings, file_systems, sinks, shown.log(), summary);
       } catch (const std::exception& error) {
-        report_failure("failed", error);
-        throw;
+        return fail_with_report(error);
       }
+      shown.stop();  // the summary replaces the status line
       summary.status = "succeeded";
-      std::cout << pipeline::format_summary(summary);
+      std::cout << (display_options.format == LogFormat::kJson ? pipeline::summary_json(summary)
+                                                                : pipeline::format_summary(summary));
+      std::cout.flush();
       try {
         write_report();
       } catch (const std::exception& error) {
-        throw IncompleteCommitError(std::string("everything was committed, but ") + error.what());
+        return fail(IncompleteCommitError(std::string("everything was committed, but ") + error.what()));
       }
       return 0;
     };

@@ -7,6 +7,21 @@
 #include "cli/commands.h"
 #include "model/error.h"
 
+namespace sparkify::cli {
+
+int exit_status(const std::exception& error) {
+  if (dynamic_cast<const UsageError*>(&error)) return 2;
+  if (dynamic_cast<const IncompleteCommitError*>(&error)) return 3;
+  return 1;
+}
+
+std::string error_message(const std::exception& error) {
+  if (dynamic_cast<const UsageError*>(&error) || dynamic_cast<const JobError*>(&error)) return error.what();
+  return std::string("unexpected error: ") + error.what();
+}
+
+}  // namespace sparkify::cli
+
 int main(int argc, char** argv) {
   CLI::App app{"sparkify: song and event logs from JSON to a star schema, in a warehouse or a Parquet lake"};
   app.require_subcommand(1);
@@ -31,17 +46,8 @@ int main(int argc, char** argv) {
   }
   try {
     return run();
-  } catch (const sparkify::UsageError& error) {
-    std::cerr << "sparkify: " << error.what() << "\n";
-    return 2;
-  } catch (const sparkify::IncompleteCommitError& error) {
-    std::cerr << "sparkify: " << error.what() << "\n";
-    return 3;
-  } catch (const sparkify::JobError& error) {
-    std::cerr << "sparkify: " << error.what() << "\n";
-    return 1;
   } catch (const std::exception& error) {
-    std::cerr << "sparkify: unexpected error: " << error.what() << "\n";
-    return 1;
+    std::cerr << "sparkify: " << sparkify::cli::error_message(error) << "\n";
+    return sparkify::cli::exit_status(error);
   }
 }

@@ -145,6 +145,7 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
   file_systems.for_path(settings.song_data);  // resolves S3's options before any work
   file_systems.for_path(settings.log_data);
   if (!file_systems.describe_s3().empty()) log << "s3       " << file_systems.describe_s3() << "\n";
+  ActivitySource activity(summary.progress, [&file_systems] { return file_systems.activity(); });
   Sink* decider = deciding_sink(sinks);
   LoadTicket ticket{lake::new_load_id(), decider ? decider->commit_identity() : ""};
   for (const auto& sink : sinks) summary.targets.push_back({sink->name(), {}, false, {}});

@@ -28,7 +28,7 @@ constexpr uint64_t kFilesPerBatch = 256;
 
 template <typename Record, typename Reader>
 ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
-                     const std::function<void(FileBatch<Record>&)>& consume) {
+                     const std::function<void(FileBatch<Record>&)>& consume, SourceCounters* counters) {
   if (concurrency == 0) concurrency = std::max(1u, std::thread::hardware_concurrency());
   // A few batches per reader: enough to keep the consumer fed, few enough
   // to bound memory when the sink is the slow side (a batch is up to
@@ -50,6 +50,7 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
           io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
           std::optional<FileBatch<Record>> pending;
           reader.read_in_chunks(text, source, kEventsPerBatch, [&](auto& records, auto& rejects) {
+            if (counters) counters->add_rows(records.size(), rejects.size());
             if (pending && !queue.push(std::move(*pending))) throw Cancelled{};
             pending.emplace();
             pending->records = std::move(records);
@@ -59,6 +60,7 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
           });
           pending->files_ended = 1;
           pending->bytes = stored_bytes;
+          if (counters) counters->add_file(stored_bytes);
           if (!queue.push(std::move(*pending))) throw Cancelled{};
         } else {
           FileBatch<Record> batch;
@@ -66,6 +68,10 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
             // The file's bytes go before the wait for a place in the queue.
             io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
             reader.read(text, source, batch.records, batch.rejects);
+          }
+          if (counters) {
+            counters->add_rows(batch.records.size(), batch.rejects.size());
+            counters->add_file(stored_bytes);
           }
           std::optional<FileBatch<Record>> full;
           {
@@ -113,13 +119,15 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
 }  // namespace
 
 ExtractStats extract_songs(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
-                           const std::function<void(FileBatch<model::SongRecord>&)>& consume) {
-  return extract<model::SongRecord, json::SongReader>(fs, files, concurrency, consume);
+                           const std::function<void(FileBatch<model::SongRecord>&)>& consume,
+                           SourceCounters* counters) {
+  return extract<model::SongRecord, json::SongReader>(fs, files, concurrency, consume, counters);
 }
 
 ExtractStats extract_events(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
-                            const std::function<void(FileBatch<model::EventRecord>&)>& consume) {
-  return extract<model::EventRecord, json::EventReader>(fs, files, concurrency, consume);
+                            const std::function<void(FileBatch<model::EventRecord>&)>& consume,
+                            SourceCounters* counters) {
+  return extract<model::EventRecord, json::EventReader>(fs, files, concurrency, consume, counters);
 }
 
 const std::vector<std::string>& source_suffixes() {

@@ -13,6 +13,7 @@
 #include "io/file_system.h"
 #include "model/records.h"
 #include "model/reject.h"
+#include "pipeline/progress.h"
 
 namespace sparkify::pipeline {
 
@@ -34,10 +35,14 @@ struct ExtractStats {
 
 // `concurrency`: files read and parsed at once (0: one per core).
 // If `consume` throws, reading stops and the exception is rethrown here.
+// `counters`, when given, grow as each file (or chunk of an event file) is
+// parsed, on the reading threads, before its records reach `consume`.
 ExtractStats extract_songs(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
-                           const std::function<void(FileBatch<model::SongRecord>&)>& consume);
+                           const std::function<void(FileBatch<model::SongRecord>&)>& consume,
+                           SourceCounters* counters = nullptr);
 ExtractStats extract_events(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
-                            const std::function<void(FileBatch<model::EventRecord>&)>& consume);
+                            const std::function<void(FileBatch<model::EventRecord>&)>& consume,
+                            SourceCounters* counters = nullptr);
 
 // The suffixes of source files: *.json and *.json.gz.
 const std::vector<std::string>& source_suffixes();

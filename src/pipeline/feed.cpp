@@ -35,15 +35,38 @@ bool has_event_key(const model::EventRecord& event) {
          event.registration;
 }
 
+uint64_t total_bytes(const std::vector<io::FileEntry>& files) {
+  uint64_t bytes = 0;
+  for (const auto& file : files) bytes += file.size;
+  return bytes;
+}
+
+// Tells the progress, if any, what the sinks do once a source is read (a
+// warehouse's COPY may run then), so that a full count is not taken for the
+// end of the phase.
+void show_step(RunSummary& summary, const std::string& doing, const std::vector<Sink*>& sinks) {
+  if (!summary.progress) return;
+  std::string names;
+  for (const Sink* sink : sinks) names += (names.empty() ? "" : ", ") + sink->name();
+  summary.progress->set_step(doing + " " + names);
+}
+
 }  // namespace
 
 SourceFiles list_sources(const config::Settings& settings, FileSystems& file_systems, RunSummary& summary) {
-  PhaseTimer timer(summary, "list");
+  PhaseTimer timer(summary, "list", Tally::kListing);
+  auto count_listed = [&summary](const std::vector<io::FileEntry>& listed) {
+    if (!summary.progress) return;
+    summary.progress->files_listed += listed.size();
+    summary.progress->bytes_listed += total_bytes(listed);
+  };
   SourceFiles files;
   files.songs = list_source(*file_systems.for_path(settings.song_data), settings.song_data, "song",
                             settings.allow_empty_input);
+  count_listed(files.songs);
   files.events = list_source(*file_systems.for_path(settings.log_data), settings.log_data, "event",
                              settings.allow_empty_input);
+  count_listed(files.events);
   return files;
 }
 
@@ -67,6 +90,12 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   }
   if (takers.empty()) return intake;
   intake.fed = true;
+  SourceCounters* song_counters = summary.progress ? &summary.progress->songs : nullptr;
+  SourceCounters* event_counters = summary.progress ? &summary.progress->events : nullptr;
+  if (summary.progress) {
+    song_counters->set_totals(files.songs.size(), total_bytes(files.songs));
+    event_counters->set_totals(files.events.size(), total_bytes(files.events));
+  }
   auto take_songs = [&](FileBatch<model::SongRecord>& batch) {
     intake.songs_of_kind += static_cast<uint64_t>(std::count_if(batch.records.begin(), batch.records.end(), has_song_key));
     for (Sink* sink : takers) sink->write_songs(batch.records);
@@ -98,12 +127,14 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
                                  [](const Sink* sink) { return sink->input() == SinkInput::kRecordsSongsFirst; });
   if (songs_first) {
     {
-      PhaseTimer timer(summary, "songs");
-      count_songs(extract_songs(*song_fs, files.songs, song_concurrency, take_songs));
+      PhaseTimer timer(summary, "songs", Tally::kSongs);
+      count_songs(extract_songs(*song_fs, files.songs, song_concurrency, take_songs, song_counters));
+      show_step(summary, "ending the songs in", takers);
       for (Sink* sink : takers) sink->end_songs();
     }
-    PhaseTimer timer(summary, "events");
-    count_events(extract_events(*log_fs, files.events, event_concurrency, take_events));
+    PhaseTimer timer(summary, "events", Tally::kEvents);
+    count_events(extract_events(*log_fs, files.events, event_concurrency, take_events, event_counters));
+    show_step(summary, "ending the events in", takers);
     for (Sink* sink : takers) sink->end_events();
     return intake;
   }
@@ -113,24 +144,28 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   // are handed over after the events.
   std::vector<FileBatch<model::SongRecord>> song_batches;
   auto songs_read = std::async(std::launch::async, [&] {
-    return extract_songs(*song_fs, files.songs, song_concurrency,
-                         [&](FileBatch<model::SongRecord>& batch) { song_batches.push_back(std::move(batch)); });
+    return extract_songs(
+        *song_fs, files.songs, song_concurrency,
+        [&](FileBatch<model::SongRecord>& batch) { song_batches.push_back(std::move(batch)); }, song_counters);
   });
   std::exception_ptr events_error;
   {
-    PhaseTimer timer(summary, "events");
+    PhaseTimer timer(summary, "events", Tally::kEvents);
     try {
-      count_events(extract_events(*log_fs, files.events, event_concurrency, take_events));
+      count_events(extract_events(*log_fs, files.events, event_concurrency, take_events, event_counters));
+      show_step(summary, "ending the events in", takers);
       for (Sink* sink : takers) sink->end_events();
     } catch (...) {
       events_error = std::current_exception();
     }
   }
-  PhaseTimer timer(summary, "songs");
+  PhaseTimer timer(summary, "songs", Tally::kSongs);
   ExtractStats song_stats = songs_read.get();  // waits even when the events failed
   if (events_error) std::rethrow_exception(events_error);
   count_songs(song_stats);
+  show_step(summary, "handing the songs to", takers);
   for (auto& batch : song_batches) take_songs(batch);
+  show_step(summary, "ending the songs in", takers);
   for (Sink* sink : takers) sink->end_songs();
   return intake;
 }

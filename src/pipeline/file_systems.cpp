@@ -12,6 +12,7 @@ FileSystems::FileSystems(const config::Settings& settings)
 
 std::shared_ptr<io::FileSystem> FileSystems::for_path(const std::string& path) {
   if (!io::is_s3_uri(path)) return local_;
+  std::lock_guard lock(mutex_);
   if (!s3_) {
     io::S3Overrides overrides;
     overrides.region = settings_.aws_region;
@@ -27,6 +28,18 @@ std::shared_ptr<io::FileSystem> FileSystems::for_path(const std::string& path) {
     s3_ = std::make_shared<io::S3FileSystem>(std::move(options));
   }
   return s3_;
+}
+
+std::string FileSystems::describe_s3() const {
+  std::lock_guard lock(mutex_);
+  return s3_description_;
+}
+
+TransferActivity FileSystems::activity() const {
+  std::lock_guard lock(mutex_);
+  if (!s3_) return {};
+  io::S3Activity activity = s3_->activity();
+  return {activity.keys_listed, activity.retries};
 }
 
 size_t FileSystems::read_concurrency(const std::string& path) const {

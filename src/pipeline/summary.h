@@ -4,11 +4,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model/star.h"
+#include "pipeline/progress.h"
 #include "quality/check.h"
 #include "quality/match_diagnostics.h"
 
@@ -40,30 +42,42 @@ struct RunSummary {
   // part: see error); "running" until the run ends.
   std::string status = "running";
   std::string error;
-  std::vector<std::string> notes;
-  std::optional<quality::MatchDiagnostics> match;  // why plays did or did not match a song  // e.g. an earlier run's commit completed first
+  std::vector<std::string> notes;  // e.g. an earlier run's commit completed first
+  std::optional<quality::MatchDiagnostics> match;  // why plays did or did not match a song
+  // Where the run shows its phases and counts live (a display watches it);
+  // null for nowhere. Not owned, not reported; it must outlive the run.
+  Progress* progress = nullptr;
 
   void add_phase(std::string name, double seconds) { phases.push_back({std::move(name), seconds}); }
   double total_seconds() const;
 };
 
-// Times a phase from construction to stop() (or destruction).
+// Times a phase from construction to stop() (or destruction), and shows it
+// on the summary's progress, if any, with what `tally` counts; a phase that
+// an exception ends is shown as failed. Phases do not nest.
 class PhaseTimer {
  public:
-  PhaseTimer(RunSummary& summary, std::string name)
-      : summary_(summary), name_(std::move(name)), start_(std::chrono::steady_clock::now()) {}
+  PhaseTimer(RunSummary& summary, std::string name, Tally tally = Tally::kTime)
+      : summary_(summary),
+        name_(std::move(name)),
+        start_(std::chrono::steady_clock::now()),
+        exceptions_at_start_(std::uncaught_exceptions()) {
+    if (summary_.progress) summary_.progress->begin_phase(name_, tally);
+  }
   ~PhaseTimer() { stop(); }
   void stop() {
     if (stopped_) return;
     stopped_ = true;
     std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start_;
     summary_.add_phase(name_, elapsed.count());
+    if (summary_.progress) summary_.progress->end_phase(std::uncaught_exceptions() > exceptions_at_start_);
   }
 
  private:
   RunSummary& summary_;
   std::string name_;
   std::chrono::steady_clock::time_point start_;
+  int exceptions_at_start_;
   bool stopped_ = false;
 };
 

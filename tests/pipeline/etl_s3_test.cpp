@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <sstream>
 
 #include "io/s3/s3_file_system.h"
@@ -21,6 +22,7 @@
 #include "support/data_sets.h"
 #include "support/duckdb_reader.h"
 #include "support/star_compare.h"
+#include "support/terminal.h"
 #include "support/test_database.h"
 #include "test_support.h"
 
@@ -242,14 +244,16 @@ class EtlS3Test : public ::testing::Test {
   }
 
   // The CLI, with S3 credentials in the environment unless told otherwise;
-  // `args` follow "sparkify".
-  CliRun run_cli(const std::string& args, bool credentials_in_environment = true) const {
+  // `args` follow "sparkify"; its stdout goes to `out_path`.
+  CliRun run_cli(const std::string& args, bool credentials_in_environment = true,
+                 const std::string& out_path = "/dev/null") const {
     std::string err_path = work_ / "stderr.txt";
     std::string environment = credentials_in_environment
                                   ? "env AWS_ACCESS_KEY_ID=" + std::string(kKeyId) + " AWS_SECRET_ACCESS_KEY=" + kSecret
                                   : std::string("env -u AWS_ACCESS_KEY_ID -u AWS_SECRET_ACCESS_KEY");
     std::string command = environment + " AWS_SESSION_TOKEN= AWS_PROFILE= AWS_DEFAULT_PROFILE= " +
-                          shell_quote(sparkify_binary()) + " " + args + " >/dev/null 2>" + shell_quote(err_path);
+                          shell_quote(sparkify_binary()) + " " + args + " >" + shell_quote(out_path) + " 2>" +
+                          shell_quote(err_path);
     auto start = std::chrono::steady_clock::now();
     int raw = std::system(command.c_str());
     CliRun result;
@@ -526,6 +530,88 @@ TEST_P(EtlS3OnData, RetriesExhaustedInTheLakeCommitAreCompletedByTheNextRun) {
 
 INSTANTIATE_TEST_SUITE_P(, EtlS3OnData, ::testing::ValuesIn(sparkify::testing::data_sets()),
                          sparkify::testing::data_set_test_name);
+
+// What a run from S3 shows while it runs, on the fixtures.
+class EtlS3ProgressTest : public EtlS3Test {
+ protected:
+  const DataSet& data_set() const override {
+    static const DataSet fixtures = testing::fixture_data_set();
+    return fixtures;
+  }
+};
+
+// A slow source (every request held, one GET at a time, some failed once
+// and retried): lines come while the songs are read, no more often than
+// --progress-interval, with the files done of the total and the retries.
+TEST_F(EtlS3ProgressTest, ASlowSourceGetsALineEveryIntervalWithTheRetriesSoFar) {
+  upload_data();
+  FaultProxy proxy(endpoint_, {"--delay-every", "1", "--delay-ms", "400", "--fail-every", "2", "--fail-status",
+                               "503", "--fail-match", "/song_data/"});
+  CliRun run = run_cli("etl --song-data " + shell_quote(song_uri()) + " --log-data " + shell_quote(log_uri()) +
+                       " --lake " + shell_quote(work_ / "lake") + " --rejects " + shell_quote(work_ / "rejects.ndjson") +
+                       " --s3-endpoint " + shell_quote(proxy.endpoint()) + " --s3-connections 1 --progress-interval 0.5");
+  ASSERT_EQ(run.status, 0) << run.err;
+  long failed = proxy.stat("failed");
+  ASSERT_GT(failed, 0) << proxy.stats();
+  std::vector<int64_t> song_lines;  // when each line of the running songs phase came, in ms
+  bool partial_with_eta = false;
+  std::string songs_end;
+  std::istringstream err(run.err);
+  for (std::string line; std::getline(err, line);) {
+    std::optional<testing::LogLine> parsed = testing::parse_log_line(line);
+    ASSERT_TRUE(parsed) << line;
+    const std::string& text = parsed->text;
+    if (text.rfind("songs  ", 0) != 0) continue;
+    if (text.rfind("songs  done in ", 0) == 0) {
+      songs_end = text;
+      continue;
+    }
+    song_lines.push_back(parsed->milliseconds);
+    partial_with_eta |= std::regex_search(text, std::regex(R"(^songs  [0-9.]+s  [1-5]/6 files .* ETA )"));
+  }
+  EXPECT_GE(song_lines.size(), 2u) << run.err;
+  for (size_t idx = 1; idx < song_lines.size(); ++idx) {
+    EXPECT_GE(song_lines[idx] - song_lines[idx - 1], 498) << run.err;
+  }
+  EXPECT_TRUE(partial_with_eta) << run.err;
+  EXPECT_NE(songs_end.find("s  6 files  "), std::string::npos) << run.err;
+  EXPECT_NE(songs_end.find("  retries " + std::to_string(failed) + "  rejects 0"), std::string::npos)
+      << songs_end << "\n" << proxy.stats();
+}
+
+// The S3 secret and the warehouse's password never show, in any mode, on a
+// run that succeeds.
+TEST_F(EtlS3ProgressTest, SecretsNeverAppearInAnyMode) {
+  upload_data();
+  const std::string password = "Pr0gressPassw0rd";
+  TestDatabase db;  // trust authentication: any password is accepted
+  std::string target = db.uri();
+  target.insert(target.find('@'), ":" + password);
+  std::string args = cli_etl_args(target, work_ / "lake", endpoint_);
+  for (const char* mode : {"", " --quiet", " --log-format json"}) {
+    std::string out_path = work_ / "stdout.txt";
+    CliRun run = run_cli(args + mode + " --progress-interval 0.1", true, out_path);
+    std::string out = testing::read_text(out_path);
+    EXPECT_EQ(run.status, 0) << mode << "\n" << run.err;
+    EXPECT_NE(out.find("songplays"), std::string::npos) << mode << ": the summary\n" << out;
+    for (const std::string& hidden : {password, std::string(kSecret)}) {
+      EXPECT_EQ(run.err.find(hidden), std::string::npos) << mode << "\n" << run.err;
+      EXPECT_EQ(out.find(hidden), std::string::npos) << mode << "\n" << out;
+    }
+  }
+  std::vector<std::string> argv = {sparkify_binary(), "etl", "--song-data", song_uri(), "--log-data", log_uri(),
+                                   "--target", target, "--lake", work_ / "lake", "--rejects",
+                                   work_ / "rejects.ndjson", "--s3-endpoint", endpoint_};
+  testing::TerminalRun live = testing::run_on_terminal(
+      argv, {std::string("AWS_ACCESS_KEY_ID=") + kKeyId, std::string("AWS_SECRET_ACCESS_KEY=") + kSecret,
+             "AWS_SESSION_TOKEN=", "AWS_PROFILE=", "AWS_DEFAULT_PROFILE="});
+  EXPECT_EQ(live.status, 0) << live.output;
+  EXPECT_NE(live.output.find("\rsongs  "), std::string::npos) << live.output;
+  EXPECT_NE(live.output.find("\rwarehouse commit  "), std::string::npos) << live.output;
+  EXPECT_NE(live.output.find("songplays"), std::string::npos) << "the summary: " << live.output;
+  EXPECT_EQ(live.output.find(password), std::string::npos) << live.output;
+  EXPECT_EQ(live.output.find(kSecret), std::string::npos) << live.output;
+}
 
 }  // namespace
 }  // namespace sparkify::pipeline

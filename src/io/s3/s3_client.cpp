@@ -374,6 +374,7 @@ Response Client::send(const Request& request) {
     response = finish(easy, transfer, code);
     response.attempts = attempt;
     if (verdict_of(response, code) != Verdict::kRetry || attempt >= options_.max_attempts) break;
+    retries_.fetch_add(1, std::memory_order_relaxed);
     std::this_thread::sleep_for(
         retry_delay(attempt, options_.retry_base_delay, options_.retry_max_delay, unit_random()));
   }
@@ -452,6 +453,7 @@ void Client::send_many(size_t count, const std::function<Request(size_t)>& make,
         if (verdict_of(response, code) == Verdict::kRetry && transfer->attempts < options_.max_attempts) {
           auto delay = retry_delay(transfer->attempts, options_.retry_base_delay, options_.retry_max_delay,
                                    unit_random());
+          retries_.fetch_add(1, std::memory_order_relaxed);
           waiting.emplace(Clock::now() + delay, std::move(transfer));
         } else {
           done(transfer->index, std::move(response));

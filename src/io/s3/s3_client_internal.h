@@ -70,10 +70,18 @@ class Client {
 
   const S3Options& options() const { return options_; }
 
+  // Requests sent again after a transient failure, since construction.
+  uint64_t retries() const { return retries_.load(std::memory_order_relaxed); }
+  // Keys seen by listings, since construction (list_objects() counts them).
+  uint64_t keys_listed() const { return keys_listed_.load(std::memory_order_relaxed); }
+  void count_keys_listed(uint64_t keys) { keys_listed_.fetch_add(keys, std::memory_order_relaxed); }
+
  private:
   struct Pools;
   S3Options options_;
   std::unique_ptr<Pools> pools_;
+  std::atomic<uint64_t> retries_{0};
+  std::atomic<uint64_t> keys_listed_{0};
 };
 
 }  // namespace sparkify::io::s3_internal

@@ -154,6 +154,7 @@ std::vector<ListedObject> list_objects(Client& client, const std::string& bucket
     }
     auto page = s3_internal::parse_list_page(response.body.view());
     if (!page) throw IoError("cannot list " + named.str() + ": the server's ListObjectsV2 answer is malformed");
+    client.count_keys_listed(page->objects.size());
     for (auto& object : page->objects) objects.push_back(std::move(object));
     token = page->truncated ? page->next_continuation_token : std::string();
   } while (!token.empty() && (max_keys == 0 || objects.size() < max_keys));
@@ -379,6 +380,8 @@ S3FileSystem::S3FileSystem(S3Options options) : client_(std::make_unique<Client>
 S3FileSystem::~S3FileSystem() = default;
 
 const S3Options& S3FileSystem::options() const { return client_->options(); }
+
+S3Activity S3FileSystem::activity() const { return {client_->keys_listed(), client_->retries()}; }
 
 std::vector<FileEntry> S3FileSystem::list(const std::string& root, const std::vector<std::string>& suffixes) {
   S3Uri uri = parse_s3_uri(root);

@@ -12,6 +12,7 @@
 // Thread-safe: any method may run on many threads at once.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,13 @@ namespace sparkify::io {
 namespace s3_internal {
 class Client;
 }
+
+// What an S3FileSystem has done so far, for progress displays. Each count
+// only grows.
+struct S3Activity {
+  uint64_t keys_listed = 0;  // keys in listing pages, before any filter
+  uint64_t retries = 0;      // requests sent again after a transient failure
+};
 
 class S3FileSystem final : public FileSystem {
  public:
@@ -94,6 +102,9 @@ class S3FileSystem final : public FileSystem {
   void create_bucket(const std::string& bucket);
 
   const S3Options& options() const;
+
+  // Counts of its requests so far; cheap (two relaxed loads), any thread.
+  S3Activity activity() const;
 
  private:
   std::unique_ptr<s3_internal::Client> client_;
