@@ -21,7 +21,8 @@ using testing::TempDir;
 
 const std::string kBinary = std::string(SPARKIFY_BINARY_DIR) + "/src/cli/sparkify";
 // The phases of a lake run, each ended by a line of its own.
-const std::set<std::string> kLakePhases = {"list", "songs", "events", "lake build", "lake write", "lake commit"};
+const std::set<std::string> kLakePhases = {"list",       "songs",         "events",     "lake build",
+                                           "lake write", "match figures", "lake commit"};
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
