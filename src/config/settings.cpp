@@ -365,10 +365,6 @@ Settings resolve_etl_settings(const Flags& flags) {
     throw UsageError("--incremental loads one target at a time: run it once with the warehouse and once with "
                      "--lake (each keeps its own ledger of loaded files)");
   }
-  if (settings.window && !settings.target) {
-    throw UsageError("--since/--until backfill a warehouse (--target or [CLUSTER]); a lake takes --incremental, "
-                     "not a backfill, for now");
-  }
   settings.max_errors = flags.max_errors.value_or(0);
   if (settings.max_errors < 0) throw UsageError("--max-errors must be 0 or more");
   if (flags.rejects_path) settings.rejects_path = *flags.rejects_path;

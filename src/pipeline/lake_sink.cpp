@@ -4,6 +4,8 @@
 #include <exception>
 #include <future>
 #include <map>
+#include <optional>
+#include <set>
 #include <thread>
 #include <unordered_set>
 
@@ -12,6 +14,7 @@
 #include "lake/lake_transaction.h"
 #include "model/error.h"
 #include "model/catalog.h"
+#include "model/day_window.h"
 #include "quality/star_checks.h"
 #include "pipeline/lake_state.h"
 #include "pipeline/lake_tables.h"
@@ -59,19 +62,31 @@ struct LakeSink::State {
   enum class Mode { kFull, kRebuild, kMerge } mode = Mode::kFull;
   std::string load_id;
   bool state_present = false;
+  // A backfill's merge: the kept rows inside the window are replaced by
+  // those of its events, the only ones fed.
+  std::optional<model::DayWindow> window;
+  std::set<std::string> partly_loaded;        // files whose events outside the window were left out
   std::vector<LedgerEntry> ledger;            // the files loaded before
   SourceFiles planned;                        // the files this load takes
   std::vector<model::SongRecord> songs_kept;  // every song record the state will hold
   std::vector<PlayKey> new_keys;              // the keys of this load's plays (kMerge)
   // The songplays and time partition folders this load rewrites (kMerge).
   std::set<std::string> touched;
-  int64_t next_song_events_before = 0;
+  // The NextSong events with a user by UTC day: kept (outside the window)
+  // and fed by this load.
+  std::map<std::optional<int64_t>, int64_t> next_song_events;
   // After a merge: what the rewritten tables hold beyond the builder's rows.
   int64_t plays_untouched = 0;
   int64_t times_untouched = 0;
   std::vector<std::string> tables;  // the folders this load commits
 
   bool merging() const { return mode == Mode::kMerge; }
+  bool replaces(const std::optional<int64_t>& ts) const { return window && window->contains_ts(ts); }
+  int64_t next_song_total() const {
+    int64_t total = 0;
+    for (const auto& [day, events] : next_song_events) total += events;
+    return total;
+  }
   bool new_songs() const { return !merging() || !planned.songs.empty(); }
 };
 
@@ -95,9 +110,6 @@ void LakeSink::begin(const LoadDescription& load) {
 }
 
 IncrementalSources LakeSink::incremental_sources(const SourceFiles& files, const std::optional<Backfill>& backfill) {
-  // Config refuses a backfill of a lake: the window's rows are not kept
-  // apart in its state yet.
-  if (backfill) throw UsageError("--since/--until backfill a warehouse; a lake takes --incremental only, for now");
   IncrementalSources chosen;
   std::string& note = chosen.note;
   State& state = *state_;
@@ -105,15 +117,25 @@ IncrementalSources LakeSink::incremental_sources(const SourceFiles& files, const
   if (kept.present()) state.ledger = kept.read_ledger();
   std::map<std::string_view, const LedgerEntry*> loaded;
   for (const auto& entry : state.ledger) loaded[entry.source] = &entry;
+  // A backfill's event files are read whatever the ledger says.
+  std::set<std::string_view> read_again;
+  if (backfill) {
+    for (const auto& file : backfill->events) read_again.insert(file.path);
+  }
   size_t changed = 0;
+  size_t loaded_before = 0;
   SourceFiles fresh;
   auto take_new = [&](const std::vector<io::FileEntry>& listed, std::vector<io::FileEntry>& out) {
     for (const auto& file : listed) {
+      if (read_again.count(file.path)) continue;
       auto found = loaded.find(file.path);
       if (found == loaded.end()) {
         out.push_back(file);
-      } else if (found->second->size != static_cast<int64_t>(file.size) || found->second->version != file.version) {
+      } else if (found->second->size != static_cast<int64_t>(file.size) || found->second->version != file.version ||
+                 !found->second->whole) {
         ++changed;
+      } else {
+        ++loaded_before;
       }
     }
   };
@@ -125,21 +147,38 @@ IncrementalSources LakeSink::incremental_sources(const SourceFiles& files, const
     state.planned = files;
     note = state.ledger.empty() ? "incremental: nothing loaded before, so every file is loaded"
                                 : "incremental: " + std::to_string(changed) +
-                                      " loaded file(s) changed since, so every file is loaded again";
+                                      " loaded file(s) changed since (or were loaded in part), so every file is "
+                                      "loaded again";
+    if (backfill) note += "; the backfill's window gives way to this rebuild";
     chosen.files = state.planned;
     return chosen;
   }
   state.mode = State::Mode::kMerge;
+  size_t new_files = fresh.songs.size() + fresh.events.size();
+  if (backfill) {
+    // The window's days are replaced by what its event files hold now; new
+    // files outside it wait for a run without one.
+    state.window = backfill->window;
+    size_t new_events = fresh.events.size();
+    fresh.events = backfill->events;
+    note = "backfill of " + backfill->window.describe() + ": " + std::to_string(fresh.events.size()) +
+           " event file(s) dated inside the window or not dated read (" + std::to_string(new_events) +
+           " of them new), " + std::to_string(fresh.songs.size()) + " new song file(s); " +
+           std::to_string(loaded_before) + " other files loaded before";
+    chosen.keeps_window = true;
+  } else {
+    note = "incremental: " + std::to_string(new_files) + " new files (" + std::to_string(fresh.songs.size()) +
+           " song, " + std::to_string(fresh.events.size()) + " event), " + std::to_string(loaded_before) +
+           " loaded before";
+  }
   state.planned = std::move(fresh);
-  note = "incremental: " + std::to_string(state.planned.songs.size() + state.planned.events.size()) +
-         " new files (" + std::to_string(state.planned.songs.size()) + " song, " +
-         std::to_string(state.planned.events.size()) + " event), " +
-         std::to_string(files.songs.size() + files.events.size() - state.planned.songs.size() -
-                        state.planned.events.size()) +
-         " loaded before";
   chosen.files = state.planned;
-  chosen.nothing_to_load = chosen.files.songs.empty() && chosen.files.events.empty();
+  chosen.nothing_to_load = !state.window && chosen.files.songs.empty() && chosen.files.events.empty();
   return chosen;
+}
+
+void LakeSink::events_left_out(const std::vector<std::string>& sources) {
+  state_->partly_loaded.insert(sources.begin(), sources.end());
 }
 
 std::string LakeSink::recovery_note() const {
@@ -179,9 +218,11 @@ void LakeSink::end_songs() {
 void LakeSink::write_events(const std::vector<model::EventRecord>& events) {
   state_->match.add_events(events);
   state_->star.add_events(events);
-  if (!state_->merging()) return;
+  if (state_->mode == State::Mode::kFull) return;
   for (const auto& event : events) {
     if (!event.user_id || !event.page || *event.page != "NextSong") continue;
+    ++state_->next_song_events[event.ts ? std::optional<int64_t>(model::day_of_ts(*event.ts)) : std::nullopt];
+    if (!state_->merging()) continue;
     state_->new_keys.push_back({*event.user_id, event.session_id, event.item_in_session});
     state_->touched.insert(partition_folder(event.ts));
   }
@@ -191,9 +232,15 @@ void LakeSink::merge_kept_state() {
   State& state = *state_;
   LakeState kept(*fs_, state_dir());
   KeptPlayKeys keys = kept.read_play_keys(options_.threads);
-  // The partitions to rewrite: those of the new plays, and those holding an
-  // earlier copy of one of their keys; every one when new songs arrive,
-  // which plays anywhere may now match.
+  // The partitions to rewrite: those of the new plays, those holding an
+  // earlier copy of one of their keys, and those a backfill's window
+  // replaces plays of; every one when new songs arrive, which plays
+  // anywhere may now match.
+  if (state.window) {
+    for (const auto& key : keys.keys) {
+      if (state.replaces(key.ts)) state.touched.insert(keys.partitions[key.partition]);
+    }
+  }
   if (state.new_songs()) {
     state.touched.insert(keys.partitions.begin(), keys.partitions.end());
   } else {
@@ -217,10 +264,24 @@ void LakeSink::merge_kept_state() {
   std::sort(untouched_times.begin(), untouched_times.end());
   state.times_untouched =
       std::unique(untouched_times.begin(), untouched_times.end()) - untouched_times.begin();
-  if (!state.touched.empty()) state.star.add_kept_plays(kept.read_plays(&state.touched, options_.threads));
+  if (!state.touched.empty()) {
+    std::vector<transform::KeptPlay> plays = kept.read_plays(&state.touched, options_.threads);
+    // The window's plays are replaced: their keys keep their ids if the
+    // backfill's events hold them again.
+    auto replaced = std::stable_partition(plays.begin(), plays.end(),
+                                          [&state](const transform::KeptPlay& play) { return !state.replaces(play.ts); });
+    state.star.add_replaced_play_ids(std::vector<transform::KeptPlay>(replaced, plays.end()));
+    plays.erase(replaced, plays.end());
+    state.star.add_kept_plays(plays);
+  }
   state.star.number_new_plays_after(keys.largest_songplay_id);
-  state.star.add_kept_user_days(kept.read_user_days());
-  state.next_song_events_before = kept.read_next_song_events();
+  std::vector<transform::KeptUserDay> days = kept.read_user_days();
+  std::erase_if(days, [&state](const transform::KeptUserDay& day) { return state.replaces(day.ts); });
+  state.star.add_kept_user_days(days);
+  for (const auto& day : kept.read_next_song_events()) {
+    if (day.day && state.window && state.window->contains_day(*day.day)) continue;
+    state.next_song_events[day.day] += day.events;
+  }
 }
 
 void LakeSink::write_kept_state() {
@@ -236,15 +297,34 @@ void LakeSink::write_kept_state() {
   } else {
     staged.copy_songs_from(live);
   }
-  staged.write_next_song_events(state.next_song_events_before + state.match.next_song_events(), parquet);
-  std::vector<LedgerEntry> ledger = state.merging() ? state.ledger : std::vector<LedgerEntry>{};
+  std::vector<NextSongDay> next_song_days;
+  for (const auto& [day, events] : state.next_song_events) next_song_days.push_back({day, events});
+  staged.write_next_song_events(next_song_days, parquet);
+  // The ledger: every file read is recorded under this load, replacing its
+  // earlier row. One a backfill read in part (events outside the window
+  // left out) is recorded as not whole, unless its row said it was merged
+  // whole as it is now (its other days hold its events).
+  std::map<std::string, LedgerEntry> ledger;
+  if (state.merging()) {
+    for (auto& entry : state.ledger) ledger[entry.source] = std::move(entry);
+  }
   std::string now = warehouse::utc_now_text();
   for (const auto* files : {&state.planned.songs, &state.planned.events}) {
     for (const auto& file : *files) {
-      ledger.push_back({file.path, static_cast<int64_t>(file.size), file.version, state.load_id, now});
+      LedgerEntry entry{file.path, static_cast<int64_t>(file.size), file.version, state.load_id, now,
+                        state.partly_loaded.count(file.path) == 0};
+      auto found = ledger.find(file.path);
+      if (!entry.whole && found != ledger.end() && found->second.whole && found->second.size == entry.size &&
+          found->second.version == entry.version) {
+        continue;
+      }
+      ledger[file.path] = std::move(entry);
     }
   }
-  staged.write_ledger(ledger, parquet);
+  std::vector<LedgerEntry> entries;
+  entries.reserve(ledger.size());
+  for (auto& [source, entry] : ledger) entries.push_back(std::move(entry));
+  staged.write_ledger(entries, parquet);
 }
 
 std::optional<quality::MatchDiagnostics> LakeSink::match_diagnostics() { return state_->match.result(); }
@@ -308,7 +388,9 @@ std::vector<quality::CheckResult> LakeSink::check(const std::vector<quality::Che
       if (!state_->touched.count(partition_folder(row.start_time_ms))) star.time.push_back(std::move(row));
     }
   }
-  return quality::run_star_checks(checks, star, state_->next_song_events_before + state_->match.next_song_events());
+  int64_t next_song_events = state_->mode == State::Mode::kFull ? state_->match.next_song_events()
+                                                                   : state_->next_song_total();
+  return quality::run_star_checks(checks, star, next_song_events);
 }
 
 void LakeSink::intend_commit(const LoadTicket& ticket) {
@@ -349,6 +431,10 @@ void LakeSink::rehearse(const LoadDescription& load, std::ostream& out) {
     out << "-- incremental: loads the files " << io::join_path(state_dir(), "files.parquet")
         << " lacks, folds them into the state kept there, and rewrites only the songplays and time months they "
            "touch (songs and artists only when new song files arrive), users, and the state\n";
+    if (load.backfill) {
+      out << "-- backfill: the kept plays, user days and NextSong counts inside the window are replaced by those "
+             "of the window's events; a replaced play's key keeps its songplay_id if it comes again\n";
+    }
   }
 }
 

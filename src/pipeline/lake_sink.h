@@ -29,6 +29,7 @@ class LakeSink final : public Sink {
   void begin(const LoadDescription& load) override;
   std::string recovery_note() const override;
   IncrementalSources incremental_sources(const SourceFiles& files, const std::optional<Backfill>& backfill) override;
+  void events_left_out(const std::vector<std::string>& sources) override;
   void write_songs(const std::vector<model::SongRecord>& songs) override;
   void end_songs() override;
   void write_events(const std::vector<model::EventRecord>& events) override;

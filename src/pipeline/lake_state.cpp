@@ -127,10 +127,13 @@ std::vector<LedgerEntry> LakeState::read_ledger() {
   const auto& version = file.column("version", PhysicalType::kByteArray);
   const auto& load_id = file.required("load_id", PhysicalType::kByteArray);
   const auto& loaded_at = file.required("loaded_at", PhysicalType::kByteArray);
+  // A ledger written before backfills has no `whole`: every file was whole.
+  const ColumnData* whole = file.table.find("whole") ? &file.required("whole", PhysicalType::kInt32) : nullptr;
   std::vector<LedgerEntry> entries(file.table.rows);
   for (size_t row = 0; row < entries.size(); ++row) {
     entries[row] = {std::string(source.bytes_at(row)), size.int64_at(row), text_at(version, row).value_or(""),
-                    std::string(load_id.bytes_at(row)), std::string(loaded_at.bytes_at(row))};
+                    std::string(load_id.bytes_at(row)), std::string(loaded_at.bytes_at(row)),
+                    !whole || whole->int32_at(row) != 0};
   }
   return entries;
 }
@@ -138,26 +141,46 @@ std::vector<LedgerEntry> LakeState::read_ledger() {
 void LakeState::write_ledger(const std::vector<LedgerEntry>& entries, const lake::parquet::WriterOptions& options) {
   write_state_file(fs_, io::join_path(dir_, kLedgerFile),
                    {text_column("source", false), int64_column("size", false), text_column("version"),
-                    text_column("load_id", false), text_column("loaded_at", false)},
+                    text_column("load_id", false), text_column("loaded_at", false), int32_column("whole", false)},
                    options, entries, [](Writer& writer, const LedgerEntry& entry) {
                      writer.write_string(entry.source);
                      writer.write_int64(entry.size);
                      writer.write_string(entry.version);
                      writer.write_string(entry.load_id);
                      writer.write_string(entry.loaded_at);
+                     writer.write_int32(entry.whole ? 1 : 0);
                    });
 }
 
-int64_t LakeState::read_next_song_events() {
+std::vector<NextSongDay> LakeState::read_next_song_events() {
   StateFile file = read_state_file(fs_, io::join_path(dir_, kTotalsFile));
   const auto& count = file.required("next_song_events", PhysicalType::kInt64);
-  if (file.table.rows != 1) throw JobError(file.path + ": holds " + std::to_string(file.table.rows) + " rows, not 1");
-  return count.int64_at(0);
+  // A state written before days were kept holds one total, of no day.
+  const ColumnData* day = file.table.find("day") ? &file.column("day", PhysicalType::kInt64) : nullptr;
+  if (!day && file.table.rows != 1) {
+    throw JobError(file.path + ": holds " + std::to_string(file.table.rows) + " rows, not 1");
+  }
+  std::vector<NextSongDay> days(file.table.rows);
+  for (size_t row = 0; row < days.size(); ++row) {
+    days[row] = {day ? int64_at(*day, row) : std::nullopt, count.int64_at(row)};
+  }
+  return days;
 }
 
-void LakeState::write_next_song_events(int64_t count, const lake::parquet::WriterOptions& options) {
-  write_state_file(fs_, io::join_path(dir_, kTotalsFile), {int64_column("next_song_events", false)}, options,
-                   std::vector<int64_t>{count}, [](Writer& writer, int64_t value) { writer.write_int64(value); });
+int64_t LakeState::read_next_song_total() {
+  int64_t total = 0;
+  for (const auto& day : read_next_song_events()) total += day.events;
+  return total;
+}
+
+void LakeState::write_next_song_events(const std::vector<NextSongDay>& days,
+                                       const lake::parquet::WriterOptions& options) {
+  write_state_file(fs_, io::join_path(dir_, kTotalsFile),
+                   {int64_column("day"), int64_column("next_song_events", false)}, options, days,
+                   [](Writer& writer, const NextSongDay& day) {
+                     put(writer, day.day);
+                     writer.write_int64(day.events);
+                   });
 }
 
 std::vector<model::SongRecord> LakeState::read_songs() {

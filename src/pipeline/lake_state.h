@@ -2,15 +2,18 @@
 // loads"), in LAKE/_sparkify_state/, a folder that readers of the tables
 // skip (its name starts with '_'):
 //   files.parquet      the ledger: each source file loaded, its size and
-//                      version (modification time or ETag), load id, time
+//                      version (modification time or ETag), load id, time,
+//                      and whether every event of it was merged (a
+//                      backfill may leave out those outside its window)
 //   songs.parquet      every song record loaded, as staged
 //   plays/year=Y/month=M/part-00000.parquet
 //                      every play: its songplay_id and the event chosen for
 //                      it, partitioned as songplays is, so that a day's
 //                      load rewrites only the months it touches
 //   user_days.parquet  each user's latest event of each UTC day
-//   totals.parquet     the NextSong events with a user loaded (one row), for
-//                      the check that songplays are no more than those
+//   totals.parquet     the NextSong events with a user loaded, one row per
+//                      UTC day of their ts, for the check that songplays
+//                      are no more than those (a backfill replaces its days')
 //   _SUCCESS
 // The folder is staged and committed with the tables, in the same
 // transaction (lake/lake_transaction.h), so the state always describes the
@@ -38,6 +41,14 @@ struct LedgerEntry {
   std::string version;
   std::string load_id;
   std::string loaded_at;  // UTC, "YYYY-MM-DD HH:MM:SS"
+  bool whole = true;      // every event of it was merged
+};
+
+// The NextSong events with a user loaded on one UTC day of their ts (no
+// day: events without a ts, or a state written before days were kept).
+struct NextSongDay {
+  std::optional<int64_t> day;
+  int64_t events = 0;
 };
 
 // A kept play's key and id, and the partition folder (below plays/) it lies in.
@@ -69,7 +80,8 @@ class LakeState {
   std::vector<LedgerEntry> read_ledger();
   std::vector<model::SongRecord> read_songs();
   std::vector<transform::KeptUserDay> read_user_days();
-  int64_t read_next_song_events();
+  std::vector<NextSongDay> read_next_song_events();
+  int64_t read_next_song_total();  // of every day
   // Every kept play's key, id and ts (only those columns are decoded).
   KeptPlayKeys read_play_keys(size_t concurrency);
   // The kept plays of the partition folders `only` (every one when null).
@@ -78,7 +90,7 @@ class LakeState {
   void write_ledger(const std::vector<LedgerEntry>& entries, const lake::parquet::WriterOptions& options);
   // The song records of `other`, as they are (linked on a local disk).
   void copy_songs_from(const LakeState& other);
-  void write_next_song_events(int64_t count, const lake::parquet::WriterOptions& options);
+  void write_next_song_events(const std::vector<NextSongDay>& days, const lake::parquet::WriterOptions& options);
   void write_songs(const std::vector<model::SongRecord>& songs, const lake::parquet::WriterOptions& options);
   void write_user_days(const std::vector<transform::KeptUserDay>& days, const lake::parquet::WriterOptions& options);
   // The builder's plays, partitioned; returns the partition folders written.

@@ -37,7 +37,7 @@ model::StarSchema read_target_lake(const config::Flags& flags) {
 std::optional<int64_t> read_target_lake_next_song_events(const config::Flags& flags) {
   LakeState state(*lake_file_system(flags), io::join_path(*flags.lake, kLakeStateFolder));
   if (!state.present()) return std::nullopt;
-  return state.read_next_song_events();
+  return state.read_next_song_total();
 }
 
 }  // namespace sparkify::pipeline

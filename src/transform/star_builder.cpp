@@ -64,6 +64,8 @@ struct StarBuilder::Play {
   bool has_length = false;
   bool has_session = false;
   bool has_item = false;
+  // Only a kept id for the key (add_replaced_play_ids), never the copy chosen.
+  bool id_only = false;
 
   std::optional<int64_t> ts_opt() const { return has_ts ? std::optional<int64_t>(ts) : std::nullopt; }
   std::optional<double> length_opt() const { return has_length ? std::optional<double>(length) : std::nullopt; }
@@ -251,27 +253,41 @@ void StarBuilder::keep_user_days() {
   latest_by_user_day_ = std::make_unique<std::unordered_map<int64_t, UserLatest>>();
 }
 
+StarBuilder::Play StarBuilder::kept_key(const KeptPlay& kept) {
+  Play play;
+  play.id = kept.songplay_id;
+  play.user_id = kept.user_id;
+  play.has_session = kept.session_id.has_value();
+  play.session_id = kept.session_id.value_or(0);
+  play.has_item = kept.item_in_session.has_value();
+  play.item_in_session = kept.item_in_session.value_or(0);
+  largest_kept_id_ = std::max(largest_kept_id_, kept.songplay_id);
+  return play;
+}
+
 void StarBuilder::add_kept_plays(const std::vector<KeptPlay>& plays) {
   assert(songs_finished_ && !finished_);
   for (const auto& kept : plays) {
-    Play play;
-    play.id = kept.songplay_id;
-    play.user_id = kept.user_id;
+    Play play = kept_key(kept);
     play.has_ts = kept.ts.has_value();
     play.ts = kept.ts.value_or(0);
     play.has_length = kept.length.has_value();
     play.length = normalized(kept.length.value_or(0));
-    play.has_session = kept.session_id.has_value();
-    play.session_id = kept.session_id.value_or(0);
-    play.has_item = kept.item_in_session.has_value();
-    play.item_in_session = kept.item_in_session.value_or(0);
     play.level = text_.intern(kept.level);
     play.song = text_.intern(kept.song);
     play.artist = text_.intern(kept.artist);
     play.location = text_.intern(kept.location);
     play.user_agent = text_.intern(kept.user_agent);
-    largest_kept_id_ = std::max(largest_kept_id_, kept.songplay_id);
     add_play(play);
+  }
+}
+
+void StarBuilder::add_replaced_play_ids(const std::vector<KeptPlay>& plays) {
+  assert(songs_finished_ && !finished_);
+  for (const auto& kept : plays) {
+    Play play = kept_key(kept);
+    play.id_only = true;
+    plays_.push_back(play);
   }
 }
 
@@ -296,6 +312,7 @@ void StarBuilder::finish() {
     if (a.user_id != b.user_id) return a.user_id < b.user_id;
     if (int c = compare_asc(a.session_opt(), b.session_opt())) return c < 0;
     if (int c = compare_asc(a.item_opt(), b.item_opt())) return c < 0;
+    if (a.id_only != b.id_only) return b.id_only;  // a copy before a kept id
     if (int c = compare_asc(a.ts_opt(), b.ts_opt())) return c < 0;
     if (int c = text_cmp(a.level, b.level)) return c < 0;
     if (int c = text_cmp(a.song, b.song)) return c < 0;
@@ -316,6 +333,9 @@ void StarBuilder::finish() {
     plays_[first].id = kept_id;
   }
   plays_.erase(std::unique(plays_.begin(), plays_.end(), same_key), plays_.end());
+  // A key with a kept id and no copy: the backfill's events no longer hold it.
+  plays_.erase(std::remove_if(plays_.begin(), plays_.end(), [](const Play& play) { return play.id_only; }),
+               plays_.end());
   plays_.shrink_to_fit();
 
   // songplay_id follows (start_time, user_id, session_id, item_in_session).

@@ -94,6 +94,9 @@ class StarBuilder {
   // After finish_songs(), before finish(): what earlier loads kept. Plays
   // whose key has no kept id are numbered after `largest_kept_id`.
   void add_kept_plays(const std::vector<KeptPlay>& plays);
+  // Kept plays that a backfill replaces: only their ids stay, for their
+  // keys if a new event holds one again; a key no new event holds is gone.
+  void add_replaced_play_ids(const std::vector<KeptPlay>& plays);
   void add_kept_user_days(const std::vector<KeptUserDay>& days);
   void number_new_plays_after(int64_t largest_kept_id);
   // After finish(): the play at `index` as it is kept, and the users' days.
@@ -122,6 +125,8 @@ class StarBuilder {
 
   void consider_user_event(int32_t user_id, const UserLatest& event);
   void add_play(Play play);
+  // A play with a kept play's key and id (and nothing else yet).
+  Play kept_key(const KeptPlay& kept);
 
   std::vector<model::SongRecord> song_records_;
   std::vector<model::SongRow> songs_;

@@ -1,11 +1,12 @@
-// Daily loads into a warehouse (--incremental): loading the days one at a
-// time, in any order, gives exactly the tables a full load of all the days
-// gives (songplay_id aside when the days come out of order); songs that
-// arrive after their plays match them then; a run with nothing new changes
-// nothing; a changed file is loaded again. Backfills (--since/--until):
-// reloading a day changes nothing, ids included; a day whose file changed
-// gets the rows a full load of the new files gives, its unchanged plays
-// keeping their ids. On PostgreSQL, and on Redshift through the emulator.
+// Daily loads (--incremental): loading the days one at a time, in any
+// order, gives exactly the tables a full load of all the days gives
+// (songplay_id aside when the days come out of order); songs that arrive
+// after their plays match them then; a run with nothing new changes nothing
+// (in a lake, not a byte); a changed file is loaded again. Backfills
+// (--since/--until): reloading a day changes nothing, ids included; a day
+// whose file changed gets the rows a full load of the new files gives, its
+// unchanged plays keeping their ids. The same tests on PostgreSQL and on a
+// lake read back by DuckDB; some on Redshift through the emulator.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include "pipeline/backfill.h"
 #include "pipeline/etl.h"
 #include "support/daily_data.h"
+#include "support/duckdb_reader.h"
 #include "support/node_tool.h"
 #include "support/star_compare.h"
 #include "support/test_database.h"
@@ -35,6 +37,7 @@ namespace fs = std::filesystem;
 using testing::copy_into;
 using testing::files_below;
 using testing::first_difference;
+using testing::read_star_from_lake;
 using testing::read_star_from_postgres;
 using testing::TempDir;
 using testing::TestDatabase;
@@ -66,22 +69,55 @@ std::set<int64_t> event_days(const std::string& path) {
 }
 
 
-class EtlIncrementalTest : public ::testing::TestWithParam<testing::DataSet> {
+// Where the days are loaded: a warehouse or a lake.
+enum class Store { kPostgres, kLake };
+
+struct DailyCase {
+  testing::DataSet data;
+  Store store = Store::kPostgres;
+};
+
+std::vector<DailyCase> daily_cases(std::initializer_list<Store> stores) {
+  std::vector<DailyCase> cases;
+  for (Store store : stores) {
+    for (const auto& data : testing::daily_data_sets()) cases.push_back({data, store});
+  }
+  return cases;
+}
+
+void PrintTo(const DailyCase& daily, std::ostream* out) {
+  *out << daily.data.name << (daily.store == Store::kLake ? " into a lake" : " into PostgreSQL");
+}
+
+std::string daily_case_name(const ::testing::TestParamInfo<DailyCase>& info) {
+  return info.param.data.name + (info.param.store == Store::kLake ? "Lake" : "Postgres");
+}
+
+class EtlIncrementalTest : public ::testing::TestWithParam<DailyCase> {
  protected:
   void SetUp() override {
-    SPARKIFY_REQUIRE_POSTGRES();
-    testing::make_daily_data(GetParam());
+    if (lake()) {
+      SPARKIFY_REQUIRE_DUCKDB();
+      lake_ = work_ / "lake";
+    } else {
+      SPARKIFY_REQUIRE_POSTGRES();
+      target_db_ = std::make_unique<TestDatabase>();
+    }
+    testing::make_daily_data(data());
     arriving_ = work_ / "arriving";
     fs::create_directories(arriving_ + "/song_data");
     fs::create_directories(arriving_ + "/log_data");
   }
 
-  // A run over what has arrived so far.
+  const testing::DataSet& data() const { return GetParam().data; }
+  bool lake() const { return GetParam().store == Store::kLake; }
+
+  // A run over what has arrived so far, into `target` (a database or a lake).
   virtual config::Settings settings(const std::string& target, bool incremental) {
     config::Settings settings;
     settings.song_data = arriving_ + "/song_data";
     settings.log_data = arriving_ + "/log_data";
-    settings.target = target;
+    (lake() ? settings.lake : settings.target) = target;
     settings.incremental = incremental;
     settings.allow_empty_input = true;  // the first days may come before any song
     settings.rejects_path = work_ / "rejects.ndjson";
@@ -95,16 +131,22 @@ class EtlIncrementalTest : public ::testing::TestWithParam<testing::DataSet> {
     return run_etl(settings, file_systems, sinks, log);
   }
 
-  // A full load of everything that has arrived, in a database of its own.
+  // A full load of everything that has arrived, into a database or a lake
+  // of its own.
   model::StarSchema full_load() {
+    if (lake()) {
+      TempDir full;
+      run(settings(full / "lake", false));
+      return read_star_from_lake(full / "lake");
+    }
     TestDatabase db;
     run(settings(db.uri(), false));
     return read_star_from_postgres(db.uri());
   }
 
   // Where the runs load into, and how its tables are read.
-  virtual std::string target() { return target_db_.uri(); }
-  virtual model::StarSchema loaded() { return read_star_from_postgres(target_db_.uri()); }
+  virtual std::string target() { return lake() ? lake_ : target_db_->uri(); }
+  model::StarSchema loaded() { return lake() ? read_star_from_lake(lake_) : read_star_from_postgres(target_db_->uri()); }
 
   // The event files one run at a time in `order`; every song file first.
   void load_day_by_day(const testing::DataSet& data, const std::vector<std::string>& order) {
@@ -131,8 +173,8 @@ class EtlIncrementalTest : public ::testing::TestWithParam<testing::DataSet> {
     TempDir alone;
     for (const auto& song : files_below(data.song_data())) copy_into(data.song_data(), song, alone / "song_data");
     copy_into(data.log_data(), file, alone / "log_data");
-    TestDatabase db;
-    config::Settings one = settings(db.uri(), false);
+    std::unique_ptr<TestDatabase> db = lake() ? nullptr : std::make_unique<TestDatabase>();
+    config::Settings one = settings(db ? db->uri() : std::string(alone / "lake"), false);
     one.song_data = alone / "song_data";
     one.log_data = alone / "log_data";
     RunSummary summary = run(one);
@@ -168,17 +210,18 @@ class EtlIncrementalTest : public ::testing::TestWithParam<testing::DataSet> {
 
   TempDir work_;
   std::string arriving_;
-  TestDatabase target_db_;
+  std::unique_ptr<TestDatabase> target_db_;  // a warehouse's
+  std::string lake_;                         // a lake's
 };
 
 TEST_P(EtlIncrementalTest, DayByDayInOrderGivesTheFullLoadsTables) {
-  const testing::DataSet& data = GetParam();
+  const testing::DataSet& data = this->data();
   load_day_by_day(data, files_below(data.log_data()));
   EXPECT_EQ(first_difference(full_load(), loaded()), "");
 }
 
 TEST_P(EtlIncrementalTest, DayByDayInAnyOrderGivesTheSameRows) {
-  const testing::DataSet& data = GetParam();
+  const testing::DataSet& data = this->data();
   std::vector<std::string> days = files_below(data.log_data());
   std::reverse(days.begin(), days.end());
   std::shuffle(days.begin() + static_cast<std::ptrdiff_t>(days.size() / 2), days.end(), std::mt19937(7));
@@ -192,7 +235,7 @@ TEST_P(EtlIncrementalTest, DayByDayInAnyOrderGivesTheSameRows) {
 }
 
 TEST_P(EtlIncrementalTest, SongsArrivingAfterTheirPlaysMatchThem) {
-  const testing::DataSet& data = GetParam();
+  const testing::DataSet& data = this->data();
   std::vector<std::string> songs = files_below(data.song_data());
   for (const auto& day : files_below(data.log_data())) copy_into(data.log_data(), day, arriving_ + "/log_data");
   for (size_t idx = 0; idx < songs.size() / 2; ++idx) copy_into(data.song_data(), songs[idx], arriving_ + "/song_data");
@@ -205,13 +248,17 @@ TEST_P(EtlIncrementalTest, SongsArrivingAfterTheirPlaysMatchThem) {
 }
 
 TEST_P(EtlIncrementalTest, NothingNewChangesNothingAndAChangedFileIsLoadedAgain) {
-  const testing::DataSet& data = GetParam();
+  const testing::DataSet& data = this->data();
   std::vector<std::string> days = files_below(data.log_data());
   load_day_by_day(data, days);
   model::StarSchema before = loaded();
+  auto files_before = lake() ? testing::lake_files(lake_) : decltype(testing::lake_files(lake_)){};
   RunSummary again = run(settings(target(), true));
   EXPECT_NE(std::find(again.notes.begin(), again.notes.end(), "0 new files"), again.notes.end());
   EXPECT_EQ(first_difference(before, loaded()), "");
+  if (lake()) {
+    EXPECT_EQ(testing::lake_files(lake_), files_before);  // every byte as it was
+  }
 
   // A day's file rewritten with one event fewer: everything is loaded again.
   std::string first_day = arriving_ + "/log_data/" + days.front();
@@ -223,18 +270,24 @@ TEST_P(EtlIncrementalTest, NothingNewChangesNothingAndAChangedFileIsLoadedAgain)
   EXPECT_EQ(first_difference(full_load(), loaded()), "");
 }
 
-TEST_P(EtlIncrementalTest, CreateTablesForgetsWhatWasLoaded) {
-  const testing::DataSet& data = GetParam();
+// create-tables (a warehouse), or a full refresh, forgets what was loaded.
+TEST_P(EtlIncrementalTest, ForgettingWhatWasLoadedMakesTheNextRunARebuild) {
+  const testing::DataSet& data = this->data();
   load_day_by_day(data, files_below(data.log_data()));
-  testing::CliOutcome created = testing::run_sparkify("create-tables --target '" + target_db_.uri() + "'");
-  ASSERT_EQ(created.status, 0) << created.output;
+  if (lake()) {
+    run(settings(target(), false));
+    EXPECT_FALSE(fs::exists(lake_ + "/_sparkify_state/files.parquet"));
+  } else {
+    testing::CliOutcome created = testing::run_sparkify("create-tables --target '" + target_db_->uri() + "'");
+    ASSERT_EQ(created.status, 0) << created.output;
+  }
   RunSummary again = run(settings(target(), true));
   EXPECT_NE(again.notes.front().find("nothing loaded before"), std::string::npos) << again.notes.front();
   EXPECT_EQ(first_difference(full_load(), loaded()), "");
 }
 
 TEST_P(EtlIncrementalTest, ReloadingADayAfterAFullLoadChangesNothing) {
-  const testing::DataSet& data = GetParam();
+  const testing::DataSet& data = this->data();
   for (const auto& song : files_below(data.song_data())) copy_into(data.song_data(), song, arriving_ + "/song_data");
   for (const auto& day : files_below(data.log_data())) copy_into(data.log_data(), day, arriving_ + "/log_data");
   run(settings(target(), false));
@@ -252,7 +305,7 @@ TEST_P(EtlIncrementalTest, ReloadingADayAfterAFullLoadChangesNothing) {
 }
 
 TEST_P(EtlIncrementalTest, ReloadingADayAfterDailyLoadsChangesNothing) {
-  auto [file, day] = load_days_and_pick_one(GetParam());
+  auto [file, day] = load_days_and_pick_one(data());
   model::StarSchema before = loaded();
   config::Settings again = backfill(day);
   again.check = true;
@@ -261,14 +314,14 @@ TEST_P(EtlIncrementalTest, ReloadingADayAfterDailyLoadsChangesNothing) {
   EXPECT_EQ(first_difference(before, loaded()), "");
   // Its match figures explain the day's plays against every song kept.
   ASSERT_TRUE(summary.match);
-  EXPECT_EQ(quality::match_json(*summary.match), match_of_one_day(GetParam(), file));
+  EXPECT_EQ(quality::match_json(*summary.match), match_of_one_day(data(), file));
   // Reloading never duplicates: twice is once.
   run(again);
   EXPECT_EQ(first_difference(before, loaded()), "");
 }
 
 TEST_P(EtlIncrementalTest, ABackfillOfAChangedDayGivesTheNewFilesRowsAndKeepsTheIds) {
-  auto [file, day] = load_days_and_pick_one(GetParam());
+  auto [file, day] = load_days_and_pick_one(data());
   model::StarSchema before = loaded();
   // The day loses its first play and gains one: a copy of its last play
   // under a new item number, a millisecond later.
@@ -316,7 +369,7 @@ TEST_P(EtlIncrementalTest, ABackfillOfAChangedDayGivesTheNewFilesRowsAndKeepsThe
 }
 
 TEST_P(EtlIncrementalTest, EventsOutsideTheWindowAreLeftOutUntilTheFileIsLoadedWhole) {
-  auto [file, day] = load_days_and_pick_one(GetParam());
+  auto [file, day] = load_days_and_pick_one(data());
   model::StarSchema before = loaded();
   // The day's file gains a play of the next day.
   std::string path = arriving_ + "/log_data/" + file;
@@ -341,7 +394,7 @@ TEST_P(EtlIncrementalTest, EventsOutsideTheWindowAreLeftOutUntilTheFileIsLoadedW
 }
 
 TEST_P(EtlIncrementalTest, ABackfillOfADayWhoseFileIsGoneEmptiesTheDay) {
-  auto [file, day] = load_days_and_pick_one(GetParam());
+  auto [file, day] = load_days_and_pick_one(data());
   fs::remove(arriving_ + "/log_data/" + file);
   run(backfill(day));
   EXPECT_EQ(first_difference(without_play_ids(full_load()), without_play_ids(loaded())), "");
@@ -351,8 +404,8 @@ TEST_P(EtlIncrementalTest, ABackfillOfADayWhoseFileIsGoneEmptiesTheDay) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(, EtlIncrementalTest, ::testing::ValuesIn(testing::daily_data_sets()),
-                         testing::data_set_test_name);
+INSTANTIATE_TEST_SUITE_P(, EtlIncrementalTest, ::testing::ValuesIn(daily_cases({Store::kPostgres, Store::kLake})),
+                         daily_case_name);
 
 // The same on Redshift, through the emulator, with compacted staging.
 class EtlIncrementalRedshiftTest : public EtlIncrementalTest {
@@ -368,14 +421,14 @@ class EtlIncrementalRedshiftTest : public EtlIncrementalTest {
                                                     "incremental-test");
     emulator_ = std::make_unique<testing::NodeTool>(
         "redshift_emulator.mjs",
-        std::vector<std::string>{"--pg", target_db_.uri(), "--s3", endpoint_, "--lifetime-s", "900"});
+        std::vector<std::string>{"--pg", target_db_->uri(), "--s3", endpoint_, "--lifetime-s", "900"});
   }
 
   config::Settings settings(const std::string& target, bool incremental) override {
     config::Settings settings = EtlIncrementalTest::settings(target, incremental);
     if (target != this->target()) return settings;  // the PostgreSQL full load compared against
     settings.target = config::redshift_uri_to_libpq("redshift://postgres@127.0.0.1:" + std::to_string(emulator_->port()) +
-                                                   "/" + target_db_.name() + "?sslmode=disable");
+                                                   "/" + target_db_->name() + "?sslmode=disable");
     settings.warehouse_kind = model::WarehouseKind::kRedshift;
     settings.redshift.iam_role = "arn:aws:iam::1:role/daily";
     settings.redshift.staging = bucket_->uri("staging");
@@ -397,7 +450,7 @@ class EtlIncrementalRedshiftTest : public EtlIncrementalTest {
 };
 
 TEST_P(EtlIncrementalRedshiftTest, DayByDayInOrderGivesTheFullLoadsTables) {
-  const testing::DataSet& data = GetParam();
+  const testing::DataSet& data = this->data();
   load_day_by_day(data, files_below(data.log_data()));
   EXPECT_EQ(first_difference(full_load(), loaded()), "");
   RunSummary again = run(settings(target(), true));
@@ -405,7 +458,7 @@ TEST_P(EtlIncrementalRedshiftTest, DayByDayInOrderGivesTheFullLoadsTables) {
 }
 
 TEST_P(EtlIncrementalRedshiftTest, SongsArrivingAfterTheirPlaysMatchThem) {
-  const testing::DataSet& data = GetParam();
+  const testing::DataSet& data = this->data();
   std::vector<std::string> songs = files_below(data.song_data());
   std::vector<std::string> days = files_below(data.log_data());
   std::reverse(days.begin(), days.end());
@@ -419,7 +472,7 @@ TEST_P(EtlIncrementalRedshiftTest, SongsArrivingAfterTheirPlaysMatchThem) {
 }
 
 TEST_P(EtlIncrementalRedshiftTest, ABackfillReloadsADayWithoutChangingIt) {
-  auto [file, day] = load_days_and_pick_one(GetParam());
+  auto [file, day] = load_days_and_pick_one(data());
   model::StarSchema before = loaded();
   RunSummary summary = run(backfill(day));
   EXPECT_EQ(summary.notes.front().rfind("backfill of", 0), 0u) << summary.notes.front();
@@ -441,8 +494,8 @@ TEST_P(EtlIncrementalRedshiftTest, ABackfillReloadsADayWithoutChangingIt) {
   for (const auto& [fields, id] : ids_of_plays(after)) EXPECT_EQ(old_ids.at(fields), id);
 }
 
-INSTANTIATE_TEST_SUITE_P(, EtlIncrementalRedshiftTest, ::testing::ValuesIn(testing::daily_data_sets()),
-                         testing::data_set_test_name);
+INSTANTIATE_TEST_SUITE_P(, EtlIncrementalRedshiftTest, ::testing::ValuesIn(daily_cases({Store::kPostgres})),
+                         daily_case_name);
 
 }  // namespace
 }  // namespace sparkify::pipeline

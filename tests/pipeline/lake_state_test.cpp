@@ -23,7 +23,8 @@ TEST(LakeState, EachPartReadsBackAsWritten) {
 
   std::vector<LedgerEntry> ledger = {{"log_data/2018-11-01-events.json", 1234, "1541030400000000000", "load-1",
                                       "2018-11-02 02:15:00"},
-                                     {"s3://b/song_data/A/TRA.json", 5, "\"etag\"", "load-2", "2018-11-03 02:15:00"}};
+                                     {"s3://b/song_data/A/TRA.json", 5, "\"etag\"", "load-2", "2018-11-03 02:15:00",
+                                      false}};
   state.write_ledger(ledger, options);
   auto ledger_back = state.read_ledger();
   ASSERT_EQ(ledger_back.size(), 2u);
@@ -31,6 +32,8 @@ TEST(LakeState, EachPartReadsBackAsWritten) {
   EXPECT_EQ(ledger_back[0].size, 1234);
   EXPECT_EQ(ledger_back[1].version, "\"etag\"");
   EXPECT_EQ(ledger_back[0].load_id, "load-1");
+  EXPECT_TRUE(ledger_back[0].whole);
+  EXPECT_FALSE(ledger_back[1].whole) << "loaded in part";
   EXPECT_FALSE(state.present()) << "no _SUCCESS yet: the transaction writes it";
   testing::write_text(dir / "_sparkify_state/_SUCCESS", "");
   EXPECT_TRUE(state.present());
@@ -46,8 +49,12 @@ TEST(LakeState, EachPartReadsBackAsWritten) {
     EXPECT_EQ(songs_back[idx].year, songs[idx].year);
   }
 
-  state.write_next_song_events(42, options);
-  EXPECT_EQ(state.read_next_song_events(), 42);
+  state.write_next_song_events({{17840, 40}, {17841, 2}, {std::nullopt, 1}}, options);
+  auto next_song = state.read_next_song_events();
+  ASSERT_EQ(next_song.size(), 3u);
+  EXPECT_EQ(next_song[1].day, 17841);
+  EXPECT_EQ(next_song[1].events, 2);
+  EXPECT_FALSE(next_song[2].day) << "events without ts";
 
   transform::StarBuilder star;
   star.keep_user_days();

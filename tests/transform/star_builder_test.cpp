@@ -189,5 +189,52 @@ TEST(StarBuilder, UserDaysKeepEachDaysLatestEvent) {
   ASSERT_EQ(builder.users().size(), 1u);
   EXPECT_EQ(builder.users()[0].level, "paid");
 }
+// A backfill replaces kept plays: a key its events hold again keeps its
+// id, a key they no longer hold is gone, and a new key comes after the
+// largest id, replaced ones included.
+TEST(StarBuilder, ReplacedPlaysKeepTheirIdsOnlyForKeysThatComeAgain) {
+  auto songs = testing::edge_songs();
+  auto events = testing::edge_events();
+  StarBuilder earlier;
+  earlier.add_songs(songs);
+  earlier.finish_songs();
+  earlier.add_events(events);
+  earlier.finish();
+  ASSERT_GE(earlier.songplay_count(), 3u);
+  std::vector<KeptPlay> replaced;
+  for (size_t idx = 0; idx < earlier.songplay_count(); ++idx) replaced.push_back(earlier.kept_play(idx));
+
+  // The events again without the plays of the first kept key.
+  const KeptPlay gone = replaced.front();
+  std::vector<model::EventRecord> again;
+  for (const auto& event : events) {
+    if (event.user_id == gone.user_id && event.session_id == gone.session_id &&
+        event.item_in_session == gone.item_in_session) {
+      continue;
+    }
+    again.push_back(event);
+  }
+  StarBuilder later;
+  later.add_songs(songs);
+  later.finish_songs();
+  later.add_events(again);
+  later.add_replaced_play_ids(replaced);
+  later.finish();
+  ASSERT_EQ(later.songplay_count() + 1, earlier.songplay_count());
+  for (size_t idx = 0; idx < later.songplay_count(); ++idx) {
+    KeptPlay play = later.kept_play(idx);
+    EXPECT_FALSE(play.user_id == gone.user_id && play.session_id == gone.session_id &&
+                 play.item_in_session == gone.item_in_session);
+    auto same = std::find_if(replaced.begin(), replaced.end(), [&](const KeptPlay& kept) {
+      return kept.user_id == play.user_id && kept.session_id == play.session_id &&
+             kept.item_in_session == play.item_in_session;
+    });
+    ASSERT_NE(same, replaced.end());
+    EXPECT_EQ(play.songplay_id, same->songplay_id);
+    EXPECT_EQ(play.ts, same->ts) << "the copy chosen is the event's, not the kept id's";
+  }
+  EXPECT_EQ(later.largest_songplay_id(), earlier.largest_songplay_id());
+}
+
 }  // namespace
 }  // namespace sparkify::transform
