@@ -67,6 +67,7 @@ struct LakeSink::State {
   std::optional<model::DayWindow> window;
   std::set<std::string> partly_loaded;        // files whose events outside the window were left out
   std::vector<LedgerEntry> ledger;            // the files loaded before
+  std::vector<PlayMonth> play_months;         // what each kept plays partition holds
   SourceFiles planned;                        // the files this load takes
   std::vector<model::SongRecord> songs_kept;  // every song record the state will hold
   std::vector<PlayKey> new_keys;              // the keys of this load's plays (kMerge)
@@ -114,7 +115,13 @@ IncrementalSources LakeSink::incremental_sources(const SourceFiles& files, const
   std::string& note = chosen.note;
   State& state = *state_;
   LakeState kept(*fs_, state_dir());
-  if (kept.present()) state.ledger = kept.read_ledger();
+  bool earlier_version = false;  // a state kept before play_months.parquet
+  if (kept.present()) {
+    state.ledger = kept.read_ledger();
+    auto months = kept.read_play_months();
+    earlier_version = !months;
+    if (months) state.play_months = std::move(*months);
+  }
   std::map<std::string_view, const LedgerEntry*> loaded;
   for (const auto& entry : state.ledger) loaded[entry.source] = &entry;
   // A backfill's event files are read whatever the ledger says.
@@ -142,10 +149,11 @@ IncrementalSources LakeSink::incremental_sources(const SourceFiles& files, const
   take_new(files.songs, fresh.songs);
   take_new(files.events, fresh.events);
   state.star.keep_user_days();
-  if (state.ledger.empty() || changed > 0) {
+  if (state.ledger.empty() || changed > 0 || earlier_version) {
     state.mode = State::Mode::kRebuild;
     state.planned = files;
     note = state.ledger.empty() ? "incremental: nothing loaded before, so every file is loaded"
+           : earlier_version    ? "incremental: the kept state is an earlier version's, so every file is loaded again"
                                 : "incremental: " + std::to_string(changed) +
                                       " loaded file(s) changed since (or were loaded in part), so every file is "
                                       "loaded again";
@@ -231,39 +239,55 @@ void LakeSink::write_events(const std::vector<model::EventRecord>& events) {
 void LakeSink::merge_kept_state() {
   State& state = *state_;
   LakeState kept(*fs_, state_dir());
-  KeptPlayKeys keys = kept.read_play_keys(options_.threads);
   // The partitions to rewrite: those of the new plays, those holding an
   // earlier copy of one of their keys, and those a backfill's window
   // replaces plays of; every one when new songs arrive, which plays
-  // anywhere may now match.
-  if (state.window) {
-    for (const auto& key : keys.keys) {
-      if (state.replaces(key.ts)) state.touched.insert(keys.partitions[key.partition]);
+  // anywhere may now match. What each month holds tells which months may
+  // hold an earlier copy (their sessions' range takes one of the new
+  // keys' sessions), so that only those months' keys are read.
+  std::vector<int32_t> new_sessions;
+  bool new_null_session = false;
+  for (const auto& key : state.new_keys) {
+    if (key.session_id) {
+      new_sessions.push_back(*key.session_id);
+    } else {
+      new_null_session = true;
     }
   }
-  if (state.new_songs()) {
-    state.touched.insert(keys.partitions.begin(), keys.partitions.end());
-  } else {
+  std::sort(new_sessions.begin(), new_sessions.end());
+  auto may_hold_a_new_key = [&](const PlayMonth& month) {
+    if (month.null_sessions && new_null_session) return true;
+    if (!month.first_session) return false;
+    auto found = std::lower_bound(new_sessions.begin(), new_sessions.end(), *month.first_session);
+    return found != new_sessions.end() && *found <= *month.last_session;
+  };
+  std::set<std::string> may_hold;
+  int64_t largest_songplay_id = 0;
+  for (const auto& month : state.play_months) {
+    largest_songplay_id = std::max(largest_songplay_id, month.largest_songplay_id);
+    bool in_window = state.window && month.first_ts &&
+                     state.window->overlaps(model::day_of_ts(*month.first_ts), model::day_of_ts(*month.last_ts));
+    if (state.new_songs() || in_window) {
+      state.touched.insert(month.partition);
+    } else if (!state.touched.count(month.partition) && may_hold_a_new_key(month)) {
+      may_hold.insert(month.partition);
+    }
+  }
+  if (!may_hold.empty()) {
     std::unordered_set<PlayKey, PlayKeyHash> fresh(state.new_keys.begin(), state.new_keys.end());
+    KeptPlayKeys keys = kept.read_play_keys(&may_hold, options_.threads);
     for (const auto& key : keys.keys) {
       if (fresh.count(PlayKey{key.user_id, key.session_id, key.item_in_session})) {
         state.touched.insert(keys.partitions[key.partition]);
       }
     }
   }
-  std::vector<bool> rewritten(keys.partitions.size());
-  for (size_t idx = 0; idx < keys.partitions.size(); ++idx) rewritten[idx] = state.touched.count(keys.partitions[idx]) > 0;
-  // The time rows of the untouched months, for the summary: their plays'
-  // distinct start times.
-  std::vector<int64_t> untouched_times;
-  for (const auto& key : keys.keys) {
-    if (rewritten[key.partition]) continue;
-    ++state.plays_untouched;
-    if (key.ts) untouched_times.push_back(*key.ts);
+  // The untouched months' plays and time rows, for the summary.
+  for (const auto& month : state.play_months) {
+    if (state.touched.count(month.partition)) continue;
+    state.plays_untouched += month.plays;
+    state.times_untouched += month.start_times;
   }
-  std::sort(untouched_times.begin(), untouched_times.end());
-  state.times_untouched =
-      std::unique(untouched_times.begin(), untouched_times.end()) - untouched_times.begin();
   if (!state.touched.empty()) {
     std::vector<transform::KeptPlay> plays = kept.read_plays(&state.touched, options_.threads);
     // The window's plays are replaced: their keys keep their ids if the
@@ -274,7 +298,7 @@ void LakeSink::merge_kept_state() {
     plays.erase(replaced, plays.end());
     state.star.add_kept_plays(plays);
   }
-  state.star.number_new_plays_after(keys.largest_songplay_id);
+  state.star.number_new_plays_after(largest_songplay_id);
   std::vector<transform::KeptUserDay> days = kept.read_user_days();
   std::erase_if(days, [&state](const transform::KeptUserDay& day) { return state.replaces(day.ts); });
   state.star.add_kept_user_days(days);
@@ -289,8 +313,16 @@ void LakeSink::write_kept_state() {
   const auto& parquet = options_.parquet;
   LakeState staged(*fs_, state_->transaction->staged_table_dir(kLakeStateFolder));
   LakeState live(*fs_, state_dir());
-  std::set<std::string> written = staged.write_plays(state.star, parquet);
-  if (state.merging()) carry_over_partitions(*fs_, live.plays_dir(), staged.plays_dir(), state.touched);
+  std::vector<PlayMonth> months = staged.write_plays(state.star, parquet);
+  if (state.merging()) {
+    carry_over_partitions(*fs_, live.plays_dir(), staged.plays_dir(), state.touched);
+    for (const auto& month : state.play_months) {
+      if (!state.touched.count(month.partition)) months.push_back(month);
+    }
+    std::sort(months.begin(), months.end(),
+              [](const PlayMonth& a, const PlayMonth& b) { return a.partition < b.partition; });
+  }
+  staged.write_play_months(months, parquet);
   staged.write_user_days(state.star.user_days(), parquet);
   if (state.new_songs()) {
     staged.write_songs(state.songs_kept, parquet);

@@ -23,6 +23,7 @@ constexpr const char* kSongsFile = "songs.parquet";
 constexpr const char* kUserDaysFile = "user_days.parquet";
 constexpr const char* kPlaysFolder = "plays";
 constexpr const char* kTotalsFile = "totals.parquet";
+constexpr const char* kPlayMonthsFile = "play_months.parquet";
 
 std::optional<std::string> text_at(const ColumnData& column, size_t row) {
   if (column.is_null(row)) return std::nullopt;
@@ -265,11 +266,14 @@ void LakeState::write_user_days(const std::vector<transform::KeptUserDay>& days,
                    });
 }
 
-KeptPlayKeys LakeState::read_play_keys(size_t concurrency) {
+KeptPlayKeys LakeState::read_play_keys(const std::set<std::string>* only, size_t concurrency) {
   KeptPlayKeys kept;
   std::string plays = plays_dir();
   if (!fs_.exists(plays)) return kept;
-  std::vector<io::FileEntry> files = fs_.list(plays, {".parquet"});
+  std::vector<io::FileEntry> files;
+  for (auto& file : fs_.list(plays, {".parquet"})) {
+    if (!only || only->count(partition_folder_of(plays, file.path))) files.push_back(std::move(file));
+  }
   std::map<std::string, uint32_t> partition_index;
   std::vector<uint32_t> partition_of_file;
   for (const auto& file : files) {
@@ -333,15 +337,31 @@ std::vector<transform::KeptPlay> LakeState::read_plays(const std::set<std::strin
   return all;
 }
 
-std::set<std::string> LakeState::write_plays(const transform::StarBuilder& star,
-                                             const lake::parquet::WriterOptions& options) {
-  std::set<std::string> written;
+std::vector<PlayMonth> LakeState::write_plays(const transform::StarBuilder& star,
+                                              const lake::parquet::WriterOptions& options) {
+  std::map<std::string, PlayMonth> written;
   lake::PartitionedWriter table(fs_, plays_dir(), play_columns(), options);
-  // The builder's plays are in start_time order, so each month's come together.
+  // The builder's plays are in start_time order, so each month's come
+  // together, and equal start times are next to each other.
+  std::optional<int64_t> previous_ts;
   for (size_t idx = 0; idx < star.songplay_count(); ++idx) {
     transform::KeptPlay play = star.kept_play(idx);
     lake::PartitionValues partition = start_time_partition(play.ts);
-    written.insert(lake::partition_path(partition));
+    PlayMonth& month = written[lake::partition_path(partition)];
+    ++month.plays;
+    if (play.ts && (month.start_times == 0 || previous_ts != play.ts)) ++month.start_times;
+    previous_ts = play.ts;
+    month.largest_songplay_id = std::max(month.largest_songplay_id, play.songplay_id);
+    if (play.session_id) {
+      month.first_session = std::min(month.first_session.value_or(*play.session_id), *play.session_id);
+      month.last_session = std::max(month.last_session.value_or(*play.session_id), *play.session_id);
+    } else {
+      month.null_sessions = true;
+    }
+    if (play.ts) {
+      month.first_ts = std::min(month.first_ts.value_or(*play.ts), *play.ts);
+      month.last_ts = std::max(month.last_ts.value_or(*play.ts), *play.ts);
+    }
     Writer& writer = table.partition(partition);
     writer.write_int64(play.songplay_id);
     put(writer, play.ts);
@@ -357,7 +377,53 @@ std::set<std::string> LakeState::write_plays(const transform::StarBuilder& star,
     writer.end_row();
   }
   table.close();
-  return written;
+  std::vector<PlayMonth> months;
+  for (auto& [partition, month] : written) {
+    month.partition = partition;
+    months.push_back(std::move(month));
+  }
+  return months;
+}
+
+std::optional<std::vector<PlayMonth>> LakeState::read_play_months() {
+  std::string path = io::join_path(dir_, kPlayMonthsFile);
+  if (!fs_.exists(path)) return std::nullopt;
+  StateFile file = read_state_file(fs_, path);
+  const auto& partition = file.required("partition", PhysicalType::kByteArray);
+  const auto& plays = file.required("plays", PhysicalType::kInt64);
+  const auto& start_times = file.required("start_times", PhysicalType::kInt64);
+  const auto& largest = file.required("largest_songplay_id", PhysicalType::kInt64);
+  const auto& first_session = file.column("first_session", PhysicalType::kInt32);
+  const auto& last_session = file.column("last_session", PhysicalType::kInt32);
+  const auto& null_sessions = file.required("null_sessions", PhysicalType::kInt32);
+  const auto& first_ts = file.column("first_ts", PhysicalType::kInt64);
+  const auto& last_ts = file.column("last_ts", PhysicalType::kInt64);
+  std::vector<PlayMonth> months(file.table.rows);
+  for (size_t row = 0; row < months.size(); ++row) {
+    months[row] = {std::string(partition.bytes_at(row)), plays.int64_at(row),       start_times.int64_at(row),
+                   largest.int64_at(row),                int32_at(first_session, row), int32_at(last_session, row),
+                   null_sessions.int32_at(row) != 0,     int64_at(first_ts, row),   int64_at(last_ts, row)};
+  }
+  return months;
+}
+
+void LakeState::write_play_months(const std::vector<PlayMonth>& months, const lake::parquet::WriterOptions& options) {
+  write_state_file(fs_, io::join_path(dir_, kPlayMonthsFile),
+                   {text_column("partition", false), int64_column("plays", false), int64_column("start_times", false),
+                    int64_column("largest_songplay_id", false), int32_column("first_session"),
+                    int32_column("last_session"), int32_column("null_sessions", false), int64_column("first_ts"),
+                    int64_column("last_ts")},
+                   options, months, [](Writer& writer, const PlayMonth& month) {
+                     writer.write_string(month.partition);
+                     writer.write_int64(month.plays);
+                     writer.write_int64(month.start_times);
+                     writer.write_int64(month.largest_songplay_id);
+                     put(writer, month.first_session);
+                     put(writer, month.last_session);
+                     writer.write_int32(month.null_sessions ? 1 : 0);
+                     put(writer, month.first_ts);
+                     put(writer, month.last_ts);
+                   });
 }
 
 uint64_t carry_over_partitions(io::FileSystem& fs, const std::string& from_table, const std::string& to_table,

@@ -10,6 +10,10 @@
 //                      every play: its songplay_id and the event chosen for
 //                      it, partitioned as songplays is, so that a day's
 //                      load rewrites only the months it touches
+//   play_months.parquet  one row per plays partition: its plays, start
+//                      times, largest id, and the range of its sessions
+//                      and times, so that a day reads only the months
+//                      that may hold its keys
 //   user_days.parquet  each user's latest event of each UTC day
 //   totals.parquet     the NextSong events with a user loaded, one row per
 //                      UTC day of their ts, for the check that songplays
@@ -51,6 +55,19 @@ struct NextSongDay {
   int64_t events = 0;
 };
 
+// What one partition folder of plays/ holds.
+struct PlayMonth {
+  std::string partition;  // "year=2018/month=11", …
+  int64_t plays = 0;
+  int64_t start_times = 0;  // distinct ts: the month's rows of the time table
+  int64_t largest_songplay_id = 0;
+  std::optional<int32_t> first_session;  // the smallest and largest session_id
+  std::optional<int32_t> last_session;
+  bool null_sessions = false;  // some play has no session_id
+  std::optional<int64_t> first_ts;
+  std::optional<int64_t> last_ts;
+};
+
 // A kept play's key and id, and the partition folder (below plays/) it lies in.
 struct KeptPlayKey {
   int32_t user_id = 0;
@@ -82,8 +99,12 @@ class LakeState {
   std::vector<transform::KeptUserDay> read_user_days();
   std::vector<NextSongDay> read_next_song_events();
   int64_t read_next_song_total();  // of every day
-  // Every kept play's key, id and ts (only those columns are decoded).
-  KeptPlayKeys read_play_keys(size_t concurrency);
+  // The kept plays' keys, ids and ts (only those columns are decoded), of
+  // the partition folders `only` (every one when null).
+  KeptPlayKeys read_play_keys(const std::set<std::string>* only, size_t concurrency);
+  // What each plays partition holds; nullopt for a state written before
+  // it was kept.
+  std::optional<std::vector<PlayMonth>> read_play_months();
   // The kept plays of the partition folders `only` (every one when null).
   std::vector<transform::KeptPlay> read_plays(const std::set<std::string>* only, size_t concurrency);
 
@@ -93,8 +114,9 @@ class LakeState {
   void write_next_song_events(const std::vector<NextSongDay>& days, const lake::parquet::WriterOptions& options);
   void write_songs(const std::vector<model::SongRecord>& songs, const lake::parquet::WriterOptions& options);
   void write_user_days(const std::vector<transform::KeptUserDay>& days, const lake::parquet::WriterOptions& options);
-  // The builder's plays, partitioned; returns the partition folders written.
-  std::set<std::string> write_plays(const transform::StarBuilder& star, const lake::parquet::WriterOptions& options);
+  // The builder's plays, partitioned; returns what each partition written holds.
+  std::vector<PlayMonth> write_plays(const transform::StarBuilder& star, const lake::parquet::WriterOptions& options);
+  void write_play_months(const std::vector<PlayMonth>& months, const lake::parquet::WriterOptions& options);
 
   const std::string& dir() const { return dir_; }
   std::string plays_dir() const;

@@ -1,14 +1,16 @@
 // Daily loads into a lake (--incremental), what is the lake's own (the
 // tests every target passes are in etl_incremental_test.cpp): a day
-// rewrites only the months it touches, linking the others; a kill part way
-// through a day's commit is completed by the next run; on S3, day by day
-// gives the full load's tables.
+// rewrites only the months it touches, linking the others, and finds an
+// earlier copy of its plays in another month; a kill part way through a
+// day's commit is completed by the next run; a state of an earlier version
+// is rebuilt; on S3, day by day gives the full load's tables.
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -16,6 +18,7 @@
 #include "io/s3/s3_file_system.h"
 #include "io/s3/s3_test_support.h"
 #include "lake/lake_reader.h"
+#include "model/day_window.h"
 #include "model/error.h"
 #include "model/failpoint.h"
 #include "pipeline/etl.h"
@@ -62,68 +65,106 @@ class LakeIncrementalPartitionsTest : public ::testing::Test {
     return inodes;
   }
 
+  // The songs and every day but the last arrive and are loaded.
+  void load_all_but_the_last_day() {
+    days_ = files_below(data_ + "/log_data");
+    for (const auto& song : files_below(data_ + "/song_data")) copy_into(data_ + "/song_data", song, arriving_ + "/song_data");
+    for (size_t idx = 0; idx + 1 < days_.size(); ++idx) copy_into(data_ + "/log_data", days_[idx], arriving_ + "/log_data");
+    testing::CliOutcome first = testing::run_sparkify(daily_run());
+    ASSERT_EQ(first.status, 0) << first.output;
+  }
+  void last_day_arrives() { copy_into(data_ + "/log_data", days_.back(), arriving_ + "/log_data"); }
+  // The command line of an incremental run over what has arrived.
+  std::string daily_run() const {
+    return "etl --incremental --song-data " + arriving_ + "/song_data --log-data " + arriving_ + "/log_data --lake " +
+           lake_;
+  }
+  // The lake's tables against a full load of what has arrived.
+  void expect_a_full_loads_tables() {
+    std::string full = work_ / "full";
+    testing::CliOutcome all = testing::run_sparkify("etl --song-data " + arriving_ + "/song_data --log-data " +
+                                                    arriving_ + "/log_data --lake " + full);
+    ASSERT_EQ(all.status, 0) << all.output;
+    EXPECT_EQ(first_difference(read_star_from_lake(full), read_star_from_lake(lake_)), "");
+  }
+
   TempDir work_;
   std::string data_;
+  std::string arriving_ = work_ / "arriving";
+  std::string lake_ = work_ / "lake";
+  std::vector<std::string> days_;
 };
 
 TEST_F(LakeIncrementalPartitionsTest, ADayRewritesOnlyTheMonthsItTouches) {
-  std::vector<std::string> days = files_below(data_ + "/log_data");
-  ASSERT_GT(days.size(), 31u);
-  std::string arriving = work_ / "arriving";
-  std::string lake = work_ / "lake";
-  for (const auto& song : files_below(data_ + "/song_data")) copy_into(data_ + "/song_data", song, arriving + "/song_data");
-  for (size_t idx = 0; idx + 1 < days.size(); ++idx) copy_into(data_ + "/log_data", days[idx], arriving + "/log_data");
-  std::string command = "etl --incremental --song-data " + arriving + "/song_data --log-data " + arriving +
-                        "/log_data --lake " + lake;
-  testing::CliOutcome first = testing::run_sparkify(command);
-  ASSERT_EQ(first.status, 0) << first.output;
-
-  auto songplays_before = inodes_below(lake + "/songplays");
-  auto songs_before = inodes_below(lake + "/songs");
-  copy_into(data_ + "/log_data", days.back(), arriving + "/log_data");
-  testing::CliOutcome day = testing::run_sparkify(command);
+  load_all_but_the_last_day();
+  ASSERT_GT(days_.size(), 31u);
+  auto songplays_before = inodes_below(lake_ + "/songplays");
+  auto songs_before = inodes_below(lake_ + "/songs");
+  last_day_arrives();
+  testing::CliOutcome day = testing::run_sparkify(daily_run());
   ASSERT_EQ(day.status, 0) << day.output;
   EXPECT_NE(day.output.find("1 new files"), std::string::npos) << day.output;
 
-  auto songplays_after = inodes_below(lake + "/songplays");
+  auto songplays_after = inodes_below(lake_ + "/songplays");
   ASSERT_TRUE(songplays_after.count("year=2018/month=11/part-00000.parquet"));
   EXPECT_EQ(songplays_after["year=2018/month=11/part-00000.parquet"],
             songplays_before["year=2018/month=11/part-00000.parquet"]);
   EXPECT_NE(songplays_after["year=2018/month=12/part-00000.parquet"],
             songplays_before["year=2018/month=12/part-00000.parquet"]);
-  EXPECT_EQ(inodes_below(lake + "/songs"), songs_before);
-
-  std::string full = work_ / "full";
-  testing::CliOutcome all = testing::run_sparkify("etl --song-data " + arriving + "/song_data --log-data " + arriving +
-                                                  "/log_data --lake " + full);
-  ASSERT_EQ(all.status, 0) << all.output;
-  EXPECT_EQ(first_difference(read_star_from_lake(full), read_star_from_lake(lake)), "");
+  EXPECT_EQ(inodes_below(lake_ + "/songs"), songs_before);
+  expect_a_full_loads_tables();
 }
 
 // Killed after the first table of a day's commit went into place: the next
 // run completes that commit, and the tables are a full load's.
 TEST_F(LakeIncrementalPartitionsTest, AKillInTheCommitIsCompletedByTheNextRun) {
-  std::vector<std::string> days = files_below(data_ + "/log_data");
-  std::string arriving = work_ / "arriving";
-  std::string lake = work_ / "lake";
-  for (const auto& song : files_below(data_ + "/song_data")) copy_into(data_ + "/song_data", song, arriving + "/song_data");
-  for (size_t idx = 0; idx + 1 < days.size(); ++idx) copy_into(data_ + "/log_data", days[idx], arriving + "/log_data");
-  std::string command = "etl --incremental --song-data " + arriving + "/song_data --log-data " + arriving +
-                        "/log_data --lake " + lake;
-  ASSERT_EQ(testing::run_sparkify(command).status, 0);
-  copy_into(data_ + "/log_data", days.back(), arriving + "/log_data");
-  testing::CliOutcome killed = testing::run_sparkify_with("env SPARKIFY_FAILPOINTS=lake-table-swapped ", command);
+  load_all_but_the_last_day();
+  last_day_arrives();
+  testing::CliOutcome killed = testing::run_sparkify_with("env SPARKIFY_FAILPOINTS=lake-table-swapped ", daily_run());
   ASSERT_NE(killed.status, 0) << killed.output;
-  testing::CliOutcome next = testing::run_sparkify(command);
+  testing::CliOutcome next = testing::run_sparkify(daily_run());
   ASSERT_EQ(next.status, 0) << next.output;
   EXPECT_NE(next.output.find("completed the interrupted commit"), std::string::npos) << next.output;
+  expect_a_full_loads_tables();
+}
 
-  std::string full = work_ / "full";
-  ASSERT_EQ(testing::run_sparkify("etl --song-data " + arriving + "/song_data --log-data " + arriving +
-                                  "/log_data --lake " + full)
-                .status,
-            0);
-  EXPECT_EQ(first_difference(read_star_from_lake(full), read_star_from_lake(lake)), "");
+// A day whose file repeats a play of the month before (same user, session
+// and item, later): the earlier month's keys are read (its sessions' range
+// holds the play's), the earlier copy stays the one kept, and the tables
+// are a full load's.
+TEST_F(LakeIncrementalPartitionsTest, APlayRepeatedAMonthLaterKeepsItsEarlierCopy) {
+  load_all_but_the_last_day();
+  // The first play of the first day, again in the last day's file, a
+  // month later.
+  std::string first_day = testing::read_text(data_ + "/log_data/" + days_.front());
+  size_t play = first_day.find("\"page\":\"NextSong\"");
+  ASSERT_NE(play, std::string::npos);
+  size_t start = first_day.rfind('\n', play);
+  start = start == std::string::npos ? 0 : start + 1;
+  std::string line = first_day.substr(start, first_day.find('\n', play) - start);
+  std::smatch ts;
+  ASSERT_TRUE(std::regex_search(line, ts, std::regex(R"("ts":(\d+))")));
+  line = std::regex_replace(line, std::regex(R"("ts":\d+)"),
+                            "\"ts\":" + std::to_string(std::stoll(ts[1]) + 34 * model::kMillisPerDay));
+  last_day_arrives();
+  std::string last_day = arriving_ + "/log_data/" + days_.back();
+  std::string text = testing::read_text(last_day);
+  testing::write_text(last_day, text + (text.empty() || text.back() == '\n' ? "" : "\n") + line + "\n");
+  testing::CliOutcome day = testing::run_sparkify(daily_run());
+  ASSERT_EQ(day.status, 0) << day.output;
+  expect_a_full_loads_tables();
+}
+
+// A state kept before play_months.parquet existed: the next run rebuilds.
+TEST_F(LakeIncrementalPartitionsTest, AStateOfAnEarlierVersionIsRebuilt) {
+  load_all_but_the_last_day();
+  ASSERT_TRUE(fs::remove(lake_ + "/_sparkify_state/play_months.parquet"));
+  last_day_arrives();
+  testing::CliOutcome day = testing::run_sparkify(daily_run());
+  ASSERT_EQ(day.status, 0) << day.output;
+  EXPECT_NE(day.output.find("the kept state is an earlier version's"), std::string::npos) << day.output;
+  EXPECT_TRUE(fs::exists(lake_ + "/_sparkify_state/play_months.parquet"));
+  expect_a_full_loads_tables();
 }
 
 // On S3 the carried-over files are server-side copies.

@@ -62,10 +62,34 @@ TEST(LakeState, EachPartReadsBackAsWritten) {
   star.finish_songs();
   star.add_events(testing::edge_events());
   star.finish();
-  std::set<std::string> written = state.write_plays(star, options);
+  std::vector<PlayMonth> months = state.write_plays(star, options);
+  std::set<std::string> written;
+  int64_t plays_written = 0;
+  for (const auto& month : months) {
+    written.insert(month.partition);
+    plays_written += month.plays;
+  }
+  EXPECT_EQ(plays_written, static_cast<int64_t>(star.songplay_count()));
   EXPECT_TRUE(written.count("year=__HIVE_DEFAULT_PARTITION__/month=__HIVE_DEFAULT_PARTITION__"))
       << "the play without ts";
-  KeptPlayKeys keys = state.read_play_keys(2);
+  EXPECT_FALSE(state.read_play_months()) << "none written yet";
+  state.write_play_months(months, options);
+  auto months_back = state.read_play_months();
+  ASSERT_TRUE(months_back);
+  ASSERT_EQ(months_back->size(), months.size());
+  for (size_t idx = 0; idx < months.size(); ++idx) {
+    const PlayMonth& back = (*months_back)[idx];
+    EXPECT_EQ(back.partition, months[idx].partition);
+    EXPECT_EQ(back.plays, months[idx].plays);
+    EXPECT_EQ(back.start_times, months[idx].start_times);
+    EXPECT_EQ(back.largest_songplay_id, months[idx].largest_songplay_id);
+    EXPECT_EQ(back.first_session, months[idx].first_session);
+    EXPECT_EQ(back.last_session, months[idx].last_session);
+    EXPECT_EQ(back.null_sessions, months[idx].null_sessions);
+    EXPECT_EQ(back.first_ts, months[idx].first_ts);
+    EXPECT_EQ(back.last_ts, months[idx].last_ts);
+  }
+  KeptPlayKeys keys = state.read_play_keys(nullptr, 2);
   ASSERT_EQ(keys.keys.size(), star.songplay_count());
   EXPECT_EQ(keys.largest_songplay_id, static_cast<int64_t>(star.songplay_count()));
   EXPECT_EQ(std::set<std::string>(keys.partitions.begin(), keys.partitions.end()), written);
@@ -73,6 +97,7 @@ TEST(LakeState, EachPartReadsBackAsWritten) {
   ASSERT_EQ(plays.size(), star.songplay_count());
   std::set<std::string> one = {*written.begin()};
   EXPECT_LT(state.read_plays(&one, 2).size(), plays.size());
+  EXPECT_EQ(state.read_play_keys(&one, 2).keys.size(), state.read_plays(&one, 2).size());
 
   state.write_user_days(star.user_days(), options);
   auto days = state.read_user_days();
