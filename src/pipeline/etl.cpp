@@ -150,7 +150,9 @@ void run_etl(const config::Settings& settings, FileSystems& file_systems, std::v
   LoadTicket ticket{lake::new_load_id(), decider ? decider->commit_identity() : ""};
   for (const auto& sink : sinks) summary.targets.push_back({sink->name(), {}, false, {}});
   try {
-    begin_sinks(sinks, decider, LoadDescription{ticket.id, settings.song_data, settings.log_data, {}, settings.incremental},
+    begin_sinks(sinks, decider,
+                LoadDescription{ticket.id, settings.song_data, settings.log_data, {}, settings.incremental, {},
+                                settings.check},
                 summary, log);
     SourceFiles files = list_sources(settings, file_systems, summary);
     std::optional<model::DayWindow> window;  // the events are held to it (a backfill's merge)

@@ -61,6 +61,7 @@ struct LakeSink::State {
   // and only the partitions they touch rewritten.
   enum class Mode { kFull, kRebuild, kMerge } mode = Mode::kFull;
   std::string load_id;
+  bool checked = false;  // check() will want every table's rows
   bool state_present = false;
   // A backfill's merge: the kept rows inside the window are replaced by
   // those of its events, the only ones fed.
@@ -107,6 +108,7 @@ void LakeSink::begin(const LoadDescription& load) {
   auto decide = [&oracle](const lake::CommitJournal& journal) { return oracle(journal.decided_by, journal.load_id); };
   state_->transaction = std::make_unique<lake::LakeTransaction>(*fs_, options_.root, decide);
   state_->load_id = load.load_id;
+  state_->checked = load.checked;
   state_->state_present = fs_->exists(state_dir());
 }
 
@@ -207,8 +209,17 @@ void LakeSink::end_songs() {
     if (state_->new_songs()) state_->songs_kept.insert(state_->songs_kept.end(), kept.begin(), kept.end());
     state_->star.add_kept_songs(std::move(kept));
   }
+  if (!state_->new_songs()) {
+    // songs and artists stay as they are: only the matching index is
+    // built, unless the checks want their rows.
+    if (state_->checked) {
+      state_->star.finish_songs();
+    } else {
+      state_->star.finish_songs_for_matching();
+    }
+    return;
+  }
   state_->star.finish_songs();
-  if (!state_->new_songs()) return;  // songs and artists stay as they are
   // songs and artists are final once the songs are in, and songs is the
   // lake's slowest table (a partition file per artist and year, bound by
   // the file system's file creation more than by the CPU): it is written

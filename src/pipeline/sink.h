@@ -82,6 +82,7 @@ struct LoadDescription {
   CommitOracle oracle;    // settles what an interrupted earlier run left
   bool incremental = false;  // --incremental (a dry run shows the merge)
   std::optional<Backfill> backfill{};  // --since/--until (a dry run shows the window's merge)
+  bool checked = false;                // --check: check() runs on the new tables before the commit
 };
 
 class Sink {

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <functional>
 #include <iterator>
+#include <unordered_set>
 
 #include "transform/calendar.h"
 
@@ -182,6 +183,35 @@ void StarBuilder::finish_songs() {
                         record.artist_longitude});
   }
 
+  song_records_.clear();
+  song_records_.shrink_to_fit();
+  songs_finished_ = true;
+}
+
+void StarBuilder::finish_songs_for_matching() {
+  // The match of a key is its song with the smallest song_id, then
+  // artist_id (finish_songs' rule), found in one pass instead of a sort.
+  std::unordered_set<std::string_view> song_ids;
+  std::unordered_set<std::string_view> artist_ids;
+  song_ids.reserve(song_records_.size());
+  for (const auto& record : song_records_) {
+    if (record.artist_id) artist_ids.insert(*record.artist_id);
+    if (!record.song_id) continue;
+    song_ids.insert(*record.song_id);
+    if (!record.title || !record.artist_name || !record.duration) continue;  // NULL never equals
+    MatchKey key{text_.intern(record.title), text_.intern(record.artist_name), normalized(*record.duration)};
+    auto [slot, inserted] = matches_->try_emplace(key, Match{*record.song_id, record.artist_id});
+    if (inserted) continue;
+    Match& kept = slot->second;
+    int order = record.song_id->compare(kept.song_id);
+    if (order < 0 || (order == 0 && compare_asc(record.artist_id, kept.artist_id) < 0)) {
+      kept = Match{*record.song_id, record.artist_id};
+    }
+  }
+  song_rows_ = song_ids.size();
+  artist_rows_ = artist_ids.size();
+  song_ids.clear();
+  artist_ids.clear();
   song_records_.clear();
   song_records_.shrink_to_fit();
   songs_finished_ = true;
@@ -432,8 +462,8 @@ model::TableCounts StarBuilder::counts() const {
   counts.staging_events = events_added_;
   counts.songplays = static_cast<int64_t>(plays_.size());
   counts.users = static_cast<int64_t>(users_.size());
-  counts.songs = static_cast<int64_t>(songs_.size());
-  counts.artists = static_cast<int64_t>(artists_.size());
+  counts.songs = static_cast<int64_t>(song_rows_.value_or(songs_.size()));
+  counts.artists = static_cast<int64_t>(artist_rows_.value_or(artists_.size()));
   counts.time = static_cast<int64_t>(time_.size());
   return counts;
 }

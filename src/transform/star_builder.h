@@ -80,6 +80,10 @@ class StarBuilder {
   void add_songs(const std::vector<model::SongRecord>& songs);
   // Builds songs, artists and the song-matching index; frees the records.
   void finish_songs();
+  // Instead of finish_songs(): the song-matching index alone, for a load
+  // that leaves the songs and artists tables as they are (counts() still
+  // counts their rows). Plays match exactly as after finish_songs().
+  void finish_songs_for_matching();
   // Requires finish_songs().
   void add_events(const std::vector<model::EventRecord>& events);
   // Deduplicates and numbers songplays, builds users and time.
@@ -150,6 +154,9 @@ class StarBuilder {
   int64_t events_added_ = 0;
   int64_t songs_added_ = 0;
   bool songs_finished_ = false;
+  // The songs and artists rows when finish_songs_for_matching() built no tables.
+  std::optional<size_t> song_rows_;
+  std::optional<size_t> artist_rows_;
   bool finished_ = false;
 };
 

@@ -236,5 +236,43 @@ TEST(StarBuilder, ReplacedPlaysKeepTheirIdsOnlyForKeysThatComeAgain) {
   EXPECT_EQ(later.largest_songplay_id(), earlier.largest_songplay_id());
 }
 
+// The matching index alone (a day without new songs) matches every play
+// as the whole build does, and counts the same songs and artists.
+TEST(StarBuilder, TheMatchingIndexAloneMatchesAsTheWholeBuildDoes) {
+  auto songs = testing::edge_songs();
+  auto events = testing::edge_events();
+  // Each song twice, the copy under a larger song_id or another artist, so
+  // that the rule's order decides.
+  std::vector<model::SongRecord> doubled = songs;
+  for (auto song : songs) {
+    if (song.song_id) song.song_id = *song.song_id + "Z";
+    doubled.push_back(song);
+    if (song.artist_id) song.artist_id = "A" + *song.artist_id;
+    doubled.push_back(song);
+  }
+  std::reverse(doubled.begin(), doubled.end());
+  StarBuilder whole;
+  whole.add_songs(doubled);
+  whole.finish_songs();
+  whole.add_events(events);
+  whole.finish();
+  StarBuilder matching;
+  matching.add_songs(doubled);
+  matching.finish_songs_for_matching();
+  matching.add_events(events);
+  matching.finish();
+  ASSERT_EQ(matching.songplay_count(), whole.songplay_count());
+  size_t matched = 0;
+  for (size_t idx = 0; idx < whole.songplay_count(); ++idx) {
+    if (whole.songplay(idx).song_id) ++matched;
+    EXPECT_EQ(matching.songplay(idx).song_id, whole.songplay(idx).song_id) << idx;
+    EXPECT_EQ(matching.songplay(idx).artist_id, whole.songplay(idx).artist_id) << idx;
+  }
+  EXPECT_GT(matched, 0u);
+  EXPECT_EQ(matching.counts().songs, whole.counts().songs);
+  EXPECT_EQ(matching.counts().artists, whole.counts().artists);
+  EXPECT_TRUE(matching.songs().empty()) << "no table built";
+}
+
 }  // namespace
 }  // namespace sparkify::transform
