@@ -283,24 +283,19 @@ KeptPlayKeys LakeState::read_play_keys(const std::set<std::string>* only, size_t
     partition_of_file.push_back(slot->second);
   }
   std::vector<std::vector<KeptPlayKey>> per_file(files.size());
-  read_partition_files(fs_, files, concurrency, {"user_id", "session_id", "item_in_session", "songplay_id", "ts"},
+  read_partition_files(fs_, files, concurrency, {"user_id", "session_id", "item_in_session"},
                        [&](size_t index, const StateFile& file) {
                          const auto& user_id = file.required("user_id", PhysicalType::kInt32);
                          const auto& session = file.column("session_id", PhysicalType::kInt32);
                          const auto& item = file.column("item_in_session", PhysicalType::kInt32);
-                         const auto& id = file.required("songplay_id", PhysicalType::kInt64);
-                         const auto& ts = file.column("ts", PhysicalType::kInt64);
                          auto& keys = per_file[index];
                          keys.resize(file.table.rows);
                          for (size_t row = 0; row < keys.size(); ++row) {
                            keys[row] = {user_id.int32_at(row), int32_at(session, row), int32_at(item, row),
-                                        id.int64_at(row), int64_at(ts, row), partition_of_file[index]};
+                                        partition_of_file[index]};
                          }
                        });
-  for (auto& keys : per_file) {
-    for (const auto& key : keys) kept.largest_songplay_id = std::max(kept.largest_songplay_id, key.songplay_id);
-    kept.keys.insert(kept.keys.end(), keys.begin(), keys.end());
-  }
+  for (auto& keys : per_file) kept.keys.insert(kept.keys.end(), keys.begin(), keys.end());
   return kept;
 }
 

@@ -68,20 +68,17 @@ struct PlayMonth {
   std::optional<int64_t> last_ts;
 };
 
-// A kept play's key and id, and the partition folder (below plays/) it lies in.
+// A kept play's key, and the partition folder (below plays/) it lies in.
 struct KeptPlayKey {
   int32_t user_id = 0;
   std::optional<int32_t> session_id;
   std::optional<int32_t> item_in_session;
-  int64_t songplay_id = 0;
-  std::optional<int64_t> ts;
   uint32_t partition = 0;  // index into KeptPlayKeys::partitions
 };
 
 struct KeptPlayKeys {
   std::vector<std::string> partitions;  // "year=2018/month=11", …
   std::vector<KeptPlayKey> keys;
-  int64_t largest_songplay_id = 0;
 };
 
 // Reads and writes the state folder `dir` (LAKE/_sparkify_state, or its
@@ -99,8 +96,8 @@ class LakeState {
   std::vector<transform::KeptUserDay> read_user_days();
   std::vector<NextSongDay> read_next_song_events();
   int64_t read_next_song_total();  // of every day
-  // The kept plays' keys, ids and ts (only those columns are decoded), of
-  // the partition folders `only` (every one when null).
+  // The kept plays' keys (only those columns are decoded), of the
+  // partition folders `only` (every one when null).
   KeptPlayKeys read_play_keys(const std::set<std::string>* only, size_t concurrency);
   // What each plays partition holds; nullopt for a state written before
   // it was kept.
