@@ -149,19 +149,7 @@ void StarBuilder::finish_songs() {
     songs_.push_back({*record.song_id, record.title, record.artist_id, record.year, record.duration});
   }
 
-  // Matching index: per (title, artist_name, duration), the song with the
-  // smallest song_id, then artist_id. by_song is already in song_id order,
-  // but artist_id ties need their own order.
-  std::vector<const SongRecord*> for_match = by_song;
-  std::stable_sort(for_match.begin(), for_match.end(), [](const SongRecord* a, const SongRecord* b) {
-    if (int c = a->song_id->compare(*b->song_id)) return c < 0;
-    return compare_asc(a->artist_id, b->artist_id) < 0;
-  });
-  for (const SongRecord* record : for_match) {
-    if (!record->title || !record->artist_name || !record->duration) continue;  // NULL never equals
-    MatchKey key{text_.intern(record->title), text_.intern(record->artist_name), normalized(*record->duration)};
-    matches_->try_emplace(key, Match{*record->song_id, record->artist_id});
-  }
+  index_matches();
 
   // artists: one row per artist_id, from its row with the smallest song_id.
   std::vector<const SongRecord*> by_artist;
@@ -188,17 +176,11 @@ void StarBuilder::finish_songs() {
   songs_finished_ = true;
 }
 
-void StarBuilder::finish_songs_for_matching() {
-  // The match of a key is its song with the smallest song_id, then
-  // artist_id (finish_songs' rule), found in one pass instead of a sort.
-  std::unordered_set<std::string_view> song_ids;
-  std::unordered_set<std::string_view> artist_ids;
-  song_ids.reserve(song_records_.size());
+void StarBuilder::index_matches() {
+  // Per (title, artist_name, duration), the song with the smallest
+  // song_id, then artist_id: one pass keeping the smallest so far.
   for (const auto& record : song_records_) {
-    if (record.artist_id) artist_ids.insert(*record.artist_id);
-    if (!record.song_id) continue;
-    song_ids.insert(*record.song_id);
-    if (!record.title || !record.artist_name || !record.duration) continue;  // NULL never equals
+    if (!record.song_id || !record.title || !record.artist_name || !record.duration) continue;  // NULL never equals
     MatchKey key{text_.intern(record.title), text_.intern(record.artist_name), normalized(*record.duration)};
     auto [slot, inserted] = matches_->try_emplace(key, Match{*record.song_id, record.artist_id});
     if (inserted) continue;
@@ -207,6 +189,17 @@ void StarBuilder::finish_songs_for_matching() {
     if (order < 0 || (order == 0 && compare_asc(record.artist_id, kept.artist_id) < 0)) {
       kept = Match{*record.song_id, record.artist_id};
     }
+  }
+}
+
+void StarBuilder::finish_songs_for_matching() {
+  index_matches();
+  std::unordered_set<std::string_view> song_ids;
+  std::unordered_set<std::string_view> artist_ids;
+  song_ids.reserve(song_records_.size());
+  for (const auto& record : song_records_) {
+    if (record.song_id) song_ids.insert(*record.song_id);
+    if (record.artist_id) artist_ids.insert(*record.artist_id);
   }
   song_rows_ = song_ids.size();
   artist_rows_ = artist_ids.size();

@@ -129,6 +129,8 @@ class StarBuilder {
 
   void consider_user_event(int32_t user_id, const UserLatest& event);
   void add_play(Play play);
+  // The song-matching index from the song records (finish_songs' rule).
+  void index_matches();
   // A play with a kept play's key and id (and nothing else yet).
   Play kept_key(const KeptPlay& kept);
 
