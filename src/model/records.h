@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sparkify::model {
 
@@ -21,6 +22,26 @@ struct SongRecord {
   std::optional<std::string> title;
   std::optional<double> duration;
   std::optional<int32_t> year;
+};
+
+// The columns of a song record that matching a play reads, as views into
+// storage the caller keeps alive.
+struct SongKeys {
+  std::optional<std::string_view> song_id;
+  std::optional<std::string_view> title;
+  std::optional<std::string_view> artist_name;
+  std::optional<double> duration;
+  std::optional<std::string_view> artist_id;
+
+  static SongKeys of(const SongRecord& record) {
+    auto view = [](const std::optional<std::string>& text) {
+      return text ? std::optional<std::string_view>(*text) : std::nullopt;
+    };
+    return {view(record.song_id), view(record.title), view(record.artist_name), record.duration,
+            view(record.artist_id)};
+  }
+  // Whether a play can match it: NULL never equals, and a match names a song.
+  bool matchable() const { return song_id && title && artist_name && duration; }
 };
 
 // One line of an event log (log_data/YYYY/MM/YYYY-MM-DD-events.json).

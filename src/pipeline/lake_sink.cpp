@@ -9,15 +9,16 @@
 #include <thread>
 #include <unordered_set>
 
+#include "io/listing_digest.h"
 #include "lake/lake_folder.h"
 #include "lake/lake_reader.h"
 #include "lake/lake_transaction.h"
-#include "model/error.h"
 #include "model/catalog.h"
 #include "model/day_window.h"
-#include "quality/star_checks.h"
+#include "model/error.h"
 #include "pipeline/lake_state.h"
 #include "pipeline/lake_tables.h"
+#include "quality/star_checks.h"
 #include "transform/star_builder.h"
 #include "warehouse/sql_text.h"
 
@@ -44,6 +45,34 @@ std::string partition_folder(const std::optional<int64_t>& start_time_ms) {
   return lake::partition_path(start_time_partition(start_time_ms));
 }
 
+// A ledger after this load: `before` (taken; kept only when merging) with
+// the files `read` recorded under `load_id` at `now`.
+std::vector<LedgerEntry> ledger_after(std::vector<LedgerEntry>& before, const std::vector<io::FileEntry>& read,
+                                      bool merging, const std::string& load_id, const std::string& now,
+                                      const std::set<std::string>& partly_loaded) {
+  // Every file read replaces its earlier row. One a backfill read in part (events
+  // outside the window left out) is recorded as not whole, unless its row
+  // said it was merged whole as it is now (its other days hold its events).
+  std::map<std::string, LedgerEntry> ledger;
+  if (merging) {
+    for (auto& entry : before) ledger[entry.source] = std::move(entry);
+  }
+  for (const auto& file : read) {
+    LedgerEntry entry{file.path, static_cast<int64_t>(file.size),    file.version, load_id,
+                      now,       partly_loaded.count(file.path) == 0};
+    auto found = ledger.find(file.path);
+    if (!entry.whole && found != ledger.end() && found->second.whole && found->second.size == entry.size &&
+        found->second.version == entry.version) {
+      continue;
+    }
+    ledger[file.path] = std::move(entry);
+  }
+  std::vector<LedgerEntry> entries;
+  entries.reserve(ledger.size());
+  for (auto& [source, entry] : ledger) entries.push_back(std::move(entry));
+  return entries;
+}
+
 }  // namespace
 
 struct LakeSink::State {
@@ -67,7 +96,10 @@ struct LakeSink::State {
   // those of its events, the only ones fed.
   std::optional<model::DayWindow> window;
   std::set<std::string> partly_loaded;        // files whose events outside the window were left out
-  std::vector<LedgerEntry> ledger;            // the files loaded before
+  std::vector<LedgerEntry> event_ledger;      // the event files loaded before
+  // The song files loaded before: read only when their listing changed.
+  std::vector<LedgerEntry> song_ledger;
+  SongListing song_listing;                   // the song files listed now
   std::vector<PlayMonth> play_months;         // what each kept plays partition holds
   SourceFiles planned;                        // the files this load takes
   std::vector<model::SongRecord> songs_kept;  // every song record the state will hold
@@ -117,15 +149,31 @@ IncrementalSources LakeSink::incremental_sources(const SourceFiles& files, const
   std::string& note = chosen.note;
   State& state = *state_;
   LakeState kept(*fs_, state_dir());
-  bool earlier_version = false;  // a state kept before play_months.parquet
+  state.song_listing = {static_cast<int64_t>(files.songs.size()), io::listing_digest(files.songs)};
+  // A state kept before play_months.parquet or song_listing.parquet.
+  bool earlier_version = false;
+  // The song files are most of the files and rarely new: listed as the
+  // last load left them, none is new or changed, and their ledger is not read.
+  bool songs_as_left = false;
+  bool loaded_before_now = false;
   if (kept.present()) {
-    state.ledger = kept.read_ledger();
     auto months = kept.read_play_months();
-    earlier_version = !months;
+    auto listing = kept.read_song_listing();
+    earlier_version = !months || !listing;
     if (months) state.play_months = std::move(*months);
+    state.event_ledger = kept.read_ledger(LedgerOf::kEventFiles);
+    loaded_before_now = !state.event_ledger.empty();
+    if (listing) {
+      songs_as_left = listing->files == state.song_listing.files && listing->digest == state.song_listing.digest;
+      loaded_before_now = loaded_before_now || listing->files > 0;
+      if (!songs_as_left) state.song_ledger = kept.read_ledger(LedgerOf::kSongFiles);
+      loaded_before_now = loaded_before_now || !state.song_ledger.empty();
+    }
   }
   std::map<std::string_view, const LedgerEntry*> loaded;
-  for (const auto& entry : state.ledger) loaded[entry.source] = &entry;
+  for (const auto* ledger : {&state.event_ledger, &state.song_ledger}) {
+    for (const auto& entry : *ledger) loaded[entry.source] = &entry;
+  }
   // A backfill's event files are read whatever the ledger says.
   std::set<std::string_view> read_again;
   if (backfill) {
@@ -148,17 +196,21 @@ IncrementalSources LakeSink::incremental_sources(const SourceFiles& files, const
       }
     }
   };
-  take_new(files.songs, fresh.songs);
+  if (songs_as_left) {
+    loaded_before += files.songs.size();
+  } else {
+    take_new(files.songs, fresh.songs);
+  }
   take_new(files.events, fresh.events);
   state.star.keep_user_days();
-  if (state.ledger.empty() || changed > 0 || earlier_version) {
+  if (!loaded_before_now || changed > 0 || earlier_version) {
     state.mode = State::Mode::kRebuild;
     state.planned = files;
-    note = state.ledger.empty() ? "incremental: nothing loaded before, so every file is loaded"
-           : earlier_version    ? "incremental: the kept state is an earlier version's, so every file is loaded again"
-                                : "incremental: " + std::to_string(changed) +
-                                      " loaded file(s) changed since (or were loaded in part), so every file is "
-                                      "loaded again";
+    note = !loaded_before_now ? "incremental: nothing loaded before, so every file is loaded"
+           : earlier_version  ? "incremental: the kept state is an earlier version's, so every file is loaded again"
+                              : "incremental: " + std::to_string(changed) +
+                                   " loaded file(s) changed since (or were loaded in part), so every file is "
+                                   "loaded again";
     if (backfill) note += "; the backfill's window gives way to this rebuild";
     chosen.files = state.planned;
     return chosen;
@@ -201,22 +253,30 @@ void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) {
   if (state_->mode != State::Mode::kFull) state_->songs_kept.insert(state_->songs_kept.end(), songs.begin(), songs.end());
 }
 void LakeSink::end_songs() {
-  if (state_->merging()) {
-    // Every song loaded before takes part: in matching, and in the songs
-    // and artists tables when new ones arrive.
-    std::vector<model::SongRecord> kept = LakeState(*fs_, state_dir()).read_songs();
-    state_->match.add_songs(kept);
-    if (state_->new_songs()) state_->songs_kept.insert(state_->songs_kept.end(), kept.begin(), kept.end());
-    state_->star.add_kept_songs(std::move(kept));
-  }
-  if (!state_->new_songs()) {
-    // songs and artists stay as they are: only the matching index is
-    // built, unless the checks want their rows.
-    if (state_->checked) {
-      state_->star.finish_songs();
-    } else {
-      state_->star.finish_songs_for_matching();
+  State& state = *state_;
+  if (state.merging() && !state.new_songs() && !state.checked) {
+    // songs and artists stay as they are, so only matching reads the songs
+    // loaded before: their keys, not their records.
+    KeptSongKeys kept = LakeState(*fs_, state_dir()).read_song_keys();
+    for (size_t row = 0; row < kept.size(); ++row) {
+      model::SongKeys song = kept.at(row);
+      state.match.add_song(song);
+      state.star.add_song_keys(song);
     }
+    state.star.finish_songs_for_matching(kept.distinct_song_ids(), kept.distinct_artist_ids());
+    return;
+  }
+  if (state.merging()) {
+    // Every song loaded before takes part: in matching, and in the songs
+    // and artists tables when new ones arrive (or the checks want their
+    // rows).
+    std::vector<model::SongRecord> kept = LakeState(*fs_, state_dir()).read_songs();
+    state.match.add_songs(kept);
+    if (state.new_songs()) state.songs_kept.insert(state.songs_kept.end(), kept.begin(), kept.end());
+    state.star.add_kept_songs(std::move(kept));
+  }
+  if (!state.new_songs()) {
+    state.star.finish_songs();
     return;
   }
   state_->star.finish_songs();
@@ -335,39 +395,24 @@ void LakeSink::write_kept_state() {
   }
   staged.write_play_months(months, parquet);
   staged.write_user_days(state.star.user_days(), parquet);
-  if (state.new_songs()) {
-    staged.write_songs(state.songs_kept, parquet);
-  } else {
-    staged.copy_songs_from(live);
-  }
   std::vector<NextSongDay> next_song_days;
   for (const auto& [day, events] : state.next_song_events) next_song_days.push_back({day, events});
   staged.write_next_song_events(next_song_days, parquet);
-  // The ledger: every file read is recorded under this load, replacing its
-  // earlier row. One a backfill read in part (events outside the window
-  // left out) is recorded as not whole, unless its row said it was merged
-  // whole as it is now (its other days hold its events).
-  std::map<std::string, LedgerEntry> ledger;
-  if (state.merging()) {
-    for (auto& entry : state.ledger) ledger[entry.source] = std::move(entry);
-  }
   std::string now = warehouse::utc_now_text();
-  for (const auto* files : {&state.planned.songs, &state.planned.events}) {
-    for (const auto& file : *files) {
-      LedgerEntry entry{file.path, static_cast<int64_t>(file.size), file.version, state.load_id, now,
-                        state.partly_loaded.count(file.path) == 0};
-      auto found = ledger.find(file.path);
-      if (!entry.whole && found != ledger.end() && found->second.whole && found->second.size == entry.size &&
-          found->second.version == entry.version) {
-        continue;
-      }
-      ledger[file.path] = std::move(entry);
-    }
+  if (state.new_songs()) {
+    staged.write_songs(state.songs_kept, parquet);
+    staged.write_ledger(
+        LedgerOf::kSongFiles,
+        ledger_after(state.song_ledger, state.planned.songs, state.merging(), state.load_id, now, state.partly_loaded),
+        parquet);
+  } else {
+    staged.copy_songs_from(live);
   }
-  std::vector<LedgerEntry> entries;
-  entries.reserve(ledger.size());
-  for (auto& [source, entry] : ledger) entries.push_back(std::move(entry));
-  staged.write_ledger(entries, parquet);
+  staged.write_song_listing(state.song_listing, parquet);
+  staged.write_ledger(
+      LedgerOf::kEventFiles,
+      ledger_after(state.event_ledger, state.planned.events, state.merging(), state.load_id, now, state.partly_loaded),
+      parquet);
 }
 
 std::optional<quality::MatchDiagnostics> LakeSink::match_diagnostics() { return state_->match.result(); }

@@ -3,9 +3,10 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <unordered_set>
 
-#include "lake/partitioned_writer.h"
 #include "lake/parquet/reader.h"
+#include "lake/partitioned_writer.h"
 #include "model/error.h"
 #include "pipeline/lake_tables.h"
 #include "pipeline/parquet_rows.h"
@@ -18,7 +19,9 @@ using lake::parquet::PhysicalType;
 using lake::parquet::Writer;
 using namespace parquet_rows;
 
-constexpr const char* kLedgerFile = "files.parquet";
+constexpr const char* kLedgerFile = "files.parquet";  // the event files'
+constexpr const char* kSongLedgerFile = "song_files.parquet";
+constexpr const char* kSongListingFile = "song_listing.parquet";
 constexpr const char* kSongsFile = "songs.parquet";
 constexpr const char* kUserDaysFile = "user_days.parquet";
 constexpr const char* kPlaysFolder = "plays";
@@ -121,8 +124,12 @@ bool LakeState::present() {
   return fs_.exists(io::join_path(dir_, "_SUCCESS")) && fs_.exists(io::join_path(dir_, kLedgerFile));
 }
 
-std::vector<LedgerEntry> LakeState::read_ledger() {
-  StateFile file = read_state_file(fs_, io::join_path(dir_, kLedgerFile));
+namespace {
+const char* ledger_file(LedgerOf which) { return which == LedgerOf::kSongFiles ? kSongLedgerFile : kLedgerFile; }
+}  // namespace
+
+std::vector<LedgerEntry> LakeState::read_ledger(LedgerOf which) {
+  StateFile file = read_state_file(fs_, io::join_path(dir_, ledger_file(which)));
   const auto& source = file.required("source", PhysicalType::kByteArray);
   const auto& size = file.required("size", PhysicalType::kInt64);
   const auto& version = file.column("version", PhysicalType::kByteArray);
@@ -139,8 +146,9 @@ std::vector<LedgerEntry> LakeState::read_ledger() {
   return entries;
 }
 
-void LakeState::write_ledger(const std::vector<LedgerEntry>& entries, const lake::parquet::WriterOptions& options) {
-  write_state_file(fs_, io::join_path(dir_, kLedgerFile),
+void LakeState::write_ledger(LedgerOf which, const std::vector<LedgerEntry>& entries,
+                             const lake::parquet::WriterOptions& options) {
+  write_state_file(fs_, io::join_path(dir_, ledger_file(which)),
                    {text_column("source", false), int64_column("size", false), text_column("version"),
                     text_column("load_id", false), text_column("loaded_at", false), int32_column("whole", false)},
                    options, entries, [](Writer& writer, const LedgerEntry& entry) {
@@ -150,6 +158,26 @@ void LakeState::write_ledger(const std::vector<LedgerEntry>& entries, const lake
                      writer.write_string(entry.load_id);
                      writer.write_string(entry.loaded_at);
                      writer.write_int32(entry.whole ? 1 : 0);
+                   });
+}
+
+std::optional<SongListing> LakeState::read_song_listing() {
+  std::string path = io::join_path(dir_, kSongListingFile);
+  if (!fs_.exists(path)) return std::nullopt;
+  StateFile file = read_state_file(fs_, path);
+  const auto& files = file.required("files", PhysicalType::kInt64);
+  const auto& digest = file.required("digest", PhysicalType::kByteArray);
+  if (file.table.rows != 1)
+    throw JobError(path + ": the kept state holds " + std::to_string(file.table.rows) + " rows, not 1");
+  return SongListing{files.int64_at(0), std::string(digest.bytes_at(0))};
+}
+
+void LakeState::write_song_listing(const SongListing& listing, const lake::parquet::WriterOptions& options) {
+  write_state_file(fs_, io::join_path(dir_, kSongListingFile),
+                   {int64_column("files", false), text_column("digest", false)}, options,
+                   std::vector<SongListing>{listing}, [](Writer& writer, const SongListing& row) {
+                     writer.write_int64(row.files);
+                     writer.write_string(row.digest);
                    });
 }
 
@@ -206,8 +234,43 @@ std::vector<model::SongRecord> LakeState::read_songs() {
   return songs;
 }
 
+KeptSongKeys LakeState::read_song_keys() {
+  StateFile file = read_state_file(fs_, io::join_path(dir_, kSongsFile),
+                                   {"song_id", "title", "artist_name", "duration", "artist_id"});
+  file.column("song_id", PhysicalType::kByteArray);
+  file.column("title", PhysicalType::kByteArray);
+  file.column("artist_name", PhysicalType::kByteArray);
+  file.column("duration", PhysicalType::kDouble);
+  file.column("artist_id", PhysicalType::kByteArray);
+  return KeptSongKeys(std::move(file.table));
+}
+
+model::SongKeys KeptSongKeys::at(size_t row) const {
+  const auto& columns = table_.columns;
+  auto text = [row](const ColumnData& column) {
+    return column.is_null(row) ? std::nullopt : std::optional<std::string_view>(column.bytes_at(row));
+  };
+  return {text(columns[0]), text(columns[1]), text(columns[2]), double_at(columns[3], row), text(columns[4])};
+}
+
+namespace {
+size_t distinct_values(const ColumnData& column) {
+  std::unordered_set<std::string_view> values;
+  values.reserve(column.size());
+  for (size_t row = 0; row < column.size(); ++row) {
+    if (!column.is_null(row)) values.insert(column.bytes_at(row));
+  }
+  return values.size();
+}
+}  // namespace
+
+size_t KeptSongKeys::distinct_song_ids() const { return distinct_values(table_.columns[0]); }
+size_t KeptSongKeys::distinct_artist_ids() const { return distinct_values(table_.columns[4]); }
+
 void LakeState::copy_songs_from(const LakeState& other) {
-  fs_.copy_file(io::join_path(other.dir_, kSongsFile), io::join_path(dir_, kSongsFile));
+  for (const char* name : {kSongsFile, kSongLedgerFile}) {
+    fs_.copy_file(io::join_path(other.dir_, name), io::join_path(dir_, name));
+  }
 }
 
 void LakeState::write_songs(const std::vector<model::SongRecord>& songs, const lake::parquet::WriterOptions& options) {

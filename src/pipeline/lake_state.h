@@ -1,10 +1,16 @@
 // What an incremental lake keeps beside its tables (docs/schema.md, "Daily
 // loads"), in LAKE/_sparkify_state/, a folder that readers of the tables
 // skip (its name starts with '_'):
-//   files.parquet      the ledger: each source file loaded, its size and
-//                      version (modification time or ETag), load id, time,
-//                      and whether every event of it was merged (a
-//                      backfill may leave out those outside its window)
+//   files.parquet      the ledger of event files: each one loaded, its
+//                      size and version (modification time or ETag), load
+//                      id, time, and whether every event of it was merged
+//                      (a backfill may leave out those outside its window)
+//   song_files.parquet the ledger of song files, the same columns
+//   song_listing.parquet  how many song files were listed and the digest
+//                      of their listing (io/listing_digest.h) when the
+//                      state was written: a day whose song files are
+//                      listed the same reads neither their ledger nor
+//                      writes it again
 //   songs.parquet      every song record loaded, as staged
 //   plays/year=Y/month=M/part-00000.parquet
 //                      every play: its songplay_id and the event chosen for
@@ -25,11 +31,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "io/file_system.h"
+#include "lake/parquet/reader.h"
 #include "lake/parquet/writer.h"
 #include "model/records.h"
 #include "transform/star_builder.h"
@@ -46,6 +54,16 @@ struct LedgerEntry {
   std::string load_id;
   std::string loaded_at;  // UTC, "YYYY-MM-DD HH:MM:SS"
   bool whole = true;      // every event of it was merged
+};
+
+// Which ledger: the source files of one kind are recorded apart, so that
+// a day whose song files are as they were leaves theirs as it is.
+enum class LedgerOf { kEventFiles, kSongFiles };
+
+// The song files as listed when the state was written.
+struct SongListing {
+  int64_t files = 0;
+  std::string digest;  // io::listing_digest
 };
 
 // The NextSong events with a user loaded on one UTC day of their ts (no
@@ -81,6 +99,22 @@ struct KeptPlayKeys {
   std::vector<KeptPlayKey> keys;
 };
 
+// The kept song records' matching columns, decoded and nothing else.
+class KeptSongKeys {
+ public:
+  explicit KeptSongKeys(lake::parquet::ParquetTable table) : table_(std::move(table)) {}
+  size_t size() const { return table_.rows; }
+  // Views into this object.
+  model::SongKeys at(size_t row) const;
+  // The rows of the songs and artists tables they make.
+  size_t distinct_song_ids() const;
+  size_t distinct_artist_ids() const;
+
+ private:
+  // song_id, title, artist_name, duration, artist_id, in that order.
+  lake::parquet::ParquetTable table_;
+};
+
 // Reads and writes the state folder `dir` (LAKE/_sparkify_state, or its
 // staged copy). Readers throw JobError naming the file when it is not what
 // the writers write.
@@ -91,8 +125,11 @@ class LakeState {
   // Whether a committed state is there (its _SUCCESS) and holds a ledger.
   bool present();
 
-  std::vector<LedgerEntry> read_ledger();
+  std::vector<LedgerEntry> read_ledger(LedgerOf which);
+  // nullopt for a state written before it was kept.
+  std::optional<SongListing> read_song_listing();
   std::vector<model::SongRecord> read_songs();
+  KeptSongKeys read_song_keys();
   std::vector<transform::KeptUserDay> read_user_days();
   std::vector<NextSongDay> read_next_song_events();
   int64_t read_next_song_total();  // of every day
@@ -105,8 +142,12 @@ class LakeState {
   // The kept plays of the partition folders `only` (every one when null).
   std::vector<transform::KeptPlay> read_plays(const std::set<std::string>* only, size_t concurrency);
 
-  void write_ledger(const std::vector<LedgerEntry>& entries, const lake::parquet::WriterOptions& options);
-  // The song records of `other`, as they are (linked on a local disk).
+  void write_ledger(LedgerOf which, const std::vector<LedgerEntry>& entries,
+                    const lake::parquet::WriterOptions& options);
+  void write_song_listing(const SongListing& listing, const lake::parquet::WriterOptions& options);
+  // The song records and the song files' ledger of `other`, as they are
+  // (linked on a local disk): they change together, when song files are
+  // loaded.
   void copy_songs_from(const LakeState& other);
   void write_next_song_events(const std::vector<NextSongDay>& days, const lake::parquet::WriterOptions& options);
   void write_songs(const std::vector<model::SongRecord>& songs, const lake::parquet::WriterOptions& options);

@@ -40,6 +40,21 @@ bool before(const UnmatchedPair& a, const UnmatchedPair& b) {
   return less(a.artist, b.artist);
 }
 
+// Whether loose_text(text) == loose, without building it.
+bool loosely_equals(std::string_view text, std::string_view loose) {
+  size_t start = 0;
+  size_t end = text.size();
+  while (start < end && text[start] == ' ') ++start;
+  while (end > start && text[end - 1] == ' ') --end;
+  if (end - start != loose.size()) return false;
+  for (size_t idx = 0; idx < loose.size(); ++idx) {
+    char c = text[start + idx];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != loose[idx]) return false;
+  }
+  return true;
+}
+
 uint64_t key_hash(std::string_view title, std::string_view artist, double duration) {
   uint64_t hash = std::hash<std::string_view>{}(title);
   hash = hash * 0x9E3779B97F4A7C15ULL ^ std::hash<std::string_view>{}(artist);
@@ -99,12 +114,13 @@ std::string match_json(const MatchDiagnostics& match) {
 }
 
 void MatchTally::add_songs(const std::vector<model::SongRecord>& songs) {
-  for (const auto& song : songs) {
-    if (!song.song_id || !song.title || !song.artist_name || !song.duration) continue;
-    if (!catalog_.insert(key_hash(*song.title, *song.artist_name, *song.duration)).second) continue;
-    loose_catalog_[{loose_text(*song.title), loose_text(*song.artist_name)}].push_back(
-        {*song.title, *song.artist_name, *song.duration});
-  }
+  for (const auto& song : songs) add_song(model::SongKeys::of(song));
+}
+
+void MatchTally::add_song(const model::SongKeys& song) {
+  if (!song.matchable()) return;
+  if (!catalog_.insert(key_hash(*song.title, *song.artist_name, *song.duration)).second) return;
+  catalog_songs_.push_back({std::string(*song.title), std::string(*song.artist_name), *song.duration});
 }
 
 void MatchTally::add_events(const std::vector<model::EventRecord>& events) {
@@ -135,15 +151,29 @@ MatchDiagnostics MatchTally::result() const {
   size_t top = std::min(pairs.size(), kTopUnmatched);
   std::partial_sort(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(top), pairs.end(), before);
   pairs.resize(top);
-  for (auto& pair : pairs) {
-    if (!pair.song || !pair.artist) continue;
-    auto found = loose_catalog_.find({loose_text(*pair.song), loose_text(*pair.artist)});
-    if (found == loose_catalog_.end()) continue;
-    std::vector<CatalogSong> candidates = found->second;
-    std::sort(candidates.begin(), candidates.end(), [](const CatalogSong& a, const CatalogSong& b) {
+  // Each pair's candidates: the songs whose loose title and artist equal
+  // its own, among those within a second of its lengths (no other can be
+  // a near miss).
+  std::vector<std::pair<std::string, std::string>> loose_pairs;
+  std::vector<std::vector<CatalogSong>> candidates(pairs.size());
+  for (const auto& pair : pairs) {
+    loose_pairs.emplace_back(pair.song ? loose_text(*pair.song) : "", pair.artist ? loose_text(*pair.artist) : "");
+  }
+  for (const auto& song : catalog_songs_) {
+    for (size_t idx = 0; idx < pairs.size(); ++idx) {
+      const UnmatchedPair& pair = pairs[idx];
+      if (!pair.song || !pair.artist || !near_length(song.duration, pair)) continue;
+      if (loosely_equals(song.title, loose_pairs[idx].first) &&
+          loosely_equals(song.artist_name, loose_pairs[idx].second)) {
+        candidates[idx].push_back(song);
+      }
+    }
+  }
+  for (size_t idx = 0; idx < pairs.size(); ++idx) {
+    std::sort(candidates[idx].begin(), candidates[idx].end(), [](const CatalogSong& a, const CatalogSong& b) {
       return std::tie(a.title, a.artist_name, a.duration) < std::tie(b.title, b.artist_name, b.duration);
     });
-    describe_near_miss(pair, candidates);
+    describe_near_miss(pairs[idx], candidates[idx]);
   }
   match.top_unmatched = std::move(pairs);
   return match;

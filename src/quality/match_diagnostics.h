@@ -61,6 +61,7 @@ std::string match_json(const MatchDiagnostics& match);
 class MatchTally {
  public:
   void add_songs(const std::vector<model::SongRecord>& songs);
+  void add_song(const model::SongKeys& song);
   void add_events(const std::vector<model::EventRecord>& events);
   MatchDiagnostics result() const;
   // NextSong events with a user, so far: what songplays are made of.
@@ -75,8 +76,9 @@ class MatchTally {
   // Hashes of the catalog's (title, artist name, duration): a lookup per
   // event without copying its text.
   std::unordered_set<uint64_t> catalog_;
-  // loose (title, artist) → the songs, for near misses
-  std::map<std::pair<std::string, std::string>, std::vector<CatalogSong>> loose_catalog_;
+  // One song per distinct key, searched for near misses of the few most
+  // frequent unmatched pairs only when the result is asked for.
+  std::vector<CatalogSong> catalog_songs_;
   std::map<std::pair<std::optional<std::string>, std::optional<std::string>>, Pair> unmatched_;
   int64_t next_song_events_ = 0;
   int64_t matched_ = 0;

@@ -149,7 +149,7 @@ void StarBuilder::finish_songs() {
     songs_.push_back({*record.song_id, record.title, record.artist_id, record.year, record.duration});
   }
 
-  index_matches();
+  for (const auto& record : song_records_) index_match(model::SongKeys::of(record));
 
   // artists: one row per artist_id, from its row with the smallest song_id.
   std::vector<const SongRecord*> by_artist;
@@ -176,37 +176,29 @@ void StarBuilder::finish_songs() {
   songs_finished_ = true;
 }
 
-void StarBuilder::index_matches() {
+void StarBuilder::index_match(const model::SongKeys& song) {
   // Per (title, artist_name, duration), the song with the smallest
   // song_id, then artist_id: one pass keeping the smallest so far.
-  for (const auto& record : song_records_) {
-    if (!record.song_id || !record.title || !record.artist_name || !record.duration) continue;  // NULL never equals
-    MatchKey key{text_.intern(record.title), text_.intern(record.artist_name), normalized(*record.duration)};
-    auto [slot, inserted] = matches_->try_emplace(key, Match{*record.song_id, record.artist_id});
-    if (inserted) continue;
-    Match& kept = slot->second;
-    int order = record.song_id->compare(kept.song_id);
-    if (order < 0 || (order == 0 && compare_asc(record.artist_id, kept.artist_id) < 0)) {
-      kept = Match{*record.song_id, record.artist_id};
-    }
+  if (!song.matchable()) return;
+  MatchKey key{text_.intern(*song.title), text_.intern(*song.artist_name), normalized(*song.duration)};
+  auto [slot, inserted] = matches_->try_emplace(key, Match{std::string(*song.song_id), owned(song.artist_id)});
+  if (inserted) return;
+  Match& kept = slot->second;
+  int order = song.song_id->compare(kept.song_id);
+  if (order < 0 || (order == 0 && compare_asc(song.artist_id, std::optional<std::string_view>(kept.artist_id)) < 0)) {
+    kept = Match{std::string(*song.song_id), owned(song.artist_id)};
   }
 }
 
-void StarBuilder::finish_songs_for_matching() {
-  index_matches();
-  std::unordered_set<std::string_view> song_ids;
-  std::unordered_set<std::string_view> artist_ids;
-  song_ids.reserve(song_records_.size());
-  for (const auto& record : song_records_) {
-    if (record.song_id) song_ids.insert(*record.song_id);
-    if (record.artist_id) artist_ids.insert(*record.artist_id);
-  }
-  song_rows_ = song_ids.size();
-  artist_rows_ = artist_ids.size();
-  song_ids.clear();
-  artist_ids.clear();
-  song_records_.clear();
-  song_records_.shrink_to_fit();
+void StarBuilder::add_song_keys(const model::SongKeys& song) {
+  assert(!songs_finished_ && song_records_.empty());
+  index_match(song);
+}
+
+void StarBuilder::finish_songs_for_matching(size_t song_rows, size_t artist_rows) {
+  assert(song_records_.empty());
+  song_rows_ = song_rows;
+  artist_rows_ = artist_rows;
   songs_finished_ = true;
 }
 

@@ -80,10 +80,13 @@ class StarBuilder {
   void add_songs(const std::vector<model::SongRecord>& songs);
   // Builds songs, artists and the song-matching index; frees the records.
   void finish_songs();
-  // Instead of finish_songs(): the song-matching index alone, for a load
-  // that leaves the songs and artists tables as they are (counts() still
-  // counts their rows). Plays match exactly as after finish_songs().
-  void finish_songs_for_matching();
+  // Instead of add_songs() and finish_songs(), for a load that leaves the
+  // songs and artists tables as they are: each kept song's keys (indexed at
+  // once; the views need not outlive the call), then
+  // finish_songs_for_matching() with the rows those tables hold (what
+  // counts() reports). Plays match exactly as after finish_songs().
+  void add_song_keys(const model::SongKeys& song);
+  void finish_songs_for_matching(size_t song_rows, size_t artist_rows);
   // Requires finish_songs().
   void add_events(const std::vector<model::EventRecord>& events);
   // Deduplicates and numbers songplays, builds users and time.
@@ -129,8 +132,8 @@ class StarBuilder {
 
   void consider_user_event(int32_t user_id, const UserLatest& event);
   void add_play(Play play);
-  // The song-matching index from the song records (finish_songs' rule).
-  void index_matches();
+  // Adds a song to the song-matching index (finish_songs' rule).
+  void index_match(const model::SongKeys& song);
   // A play with a kept play's key and id (and nothing else yet).
   Play kept_key(const KeptPlay& kept);
 

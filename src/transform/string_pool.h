@@ -19,10 +19,19 @@ class StringPool {
 
   uint32_t intern(const std::optional<std::string>& value) {
     if (!value) return kNull;
-    auto found = index_.find(std::string_view(*value));
+    return intern(std::string_view(*value));
+  }
+  uint32_t intern(std::optional<std::string_view> value) {
+    if (!value) return kNull;
+    return intern(*value);
+  }
+  uint32_t intern(const std::string& value) { return intern(std::string_view(value)); }
+  uint32_t intern(const char* value) { return intern(std::string_view(value)); }
+  uint32_t intern(std::string_view value) {
+    auto found = index_.find(value);
     if (found != index_.end()) return found->second;
     // A deque never moves its elements, so the views used as keys stay valid.
-    const std::string& stored = values_.emplace_back(*value);
+    const std::string& stored = values_.emplace_back(value);
     uint32_t id = static_cast<uint32_t>(values_.size() - 1);
     index_.emplace(std::string_view(stored), id);
     return id;

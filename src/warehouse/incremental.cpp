@@ -1,10 +1,10 @@
 #include "warehouse/incremental.h"
 
-#include <cstdio>
 #include <span>
 #include <stdexcept>
 #include <string_view>
 
+#include "io/listing_digest.h"
 #include "warehouse/sql_text.h"
 #include "warehouse/table_counts.h"
 #include "warehouse/transform_sql.h"
@@ -426,31 +426,6 @@ void record_plan_files(PqConnection& connection, const IncrementalPlan& plan, co
                  "keep the song files' listing");
 }
 
-// What identifies a listing: two 64-bit FNV-1a hashes (different offsets)
-// of every file's path, size and version, in order. A listing that
-// changes in any file (added, removed, rewritten) changes it.
-std::string listing_digest(std::span<const io::FileEntry> files) {
-  uint64_t first = 14695981039346656037ULL;
-  uint64_t second = 1099511628211ULL * 31;
-  auto mix = [&](std::string_view text) {
-    for (unsigned char byte : text) {
-      first = (first ^ byte) * 1099511628211ULL;
-      second = (second ^ byte) * 1099511628211ULL;
-    }
-    first = (first ^ 0xff) * 1099511628211ULL;  // a separator no UTF-8 text holds
-    second = (second ^ 0xff) * 1099511628211ULL;
-  };
-  for (const auto& file : files) {
-    mix(file.path);
-    mix(std::to_string(file.size));
-    mix(file.version);
-  }
-  char text[40];
-  std::snprintf(text, sizeof(text), "%016llx%016llx", static_cast<unsigned long long>(first),
-                static_cast<unsigned long long>(second));
-  return text;
-}
-
 // Runs `statements`, adding the rows each inserts into a star table to
 // `changes` and taking away those it deletes.
 void run_statements(PqConnection& connection, const Statements& statements, model::TableCounts& changes) {
@@ -520,7 +495,7 @@ void create_incremental_tables(PqConnection& connection, const std::vector<std::
 IncrementalPlan plan_incremental(PqConnection& connection, const SourceListing& sources) {
   IncrementalPlan plan;
   plan.song_files = sources.songs.size();
-  plan.song_listing = listing_digest(sources.songs);
+  plan.song_listing = io::listing_digest(sources.songs);
   // The song files are most of the files and rarely new: when they are
   // listed as the last run left them, their ledger rows are not read.
   auto kept_listing = connection.query("SELECT files, digest FROM sparkify_song_listing", {},

@@ -1,7 +1,8 @@
 // Daily loads into a lake (--incremental), what is the lake's own (the
 // tests every target passes are in etl_incremental_test.cpp): a day
 // rewrites only the months it touches, linking the others, and finds an
-// earlier copy of its plays in another month; a kill part way through a
+// earlier copy of its plays in another month; a day with the song files
+// listed as before leaves their ledger as it is; a kill part way through a
 // day's commit is completed by the next run; a state of an earlier version
 // is rebuilt; on S3, day by day gives the full load's tables.
 #include <gtest/gtest.h>
@@ -100,10 +101,19 @@ TEST_F(LakeIncrementalPartitionsTest, ADayRewritesOnlyTheMonthsItTouches) {
   ASSERT_GT(days_.size(), 31u);
   auto songplays_before = inodes_below(lake_ + "/songplays");
   auto songs_before = inodes_below(lake_ + "/songs");
+  auto state_before = inodes_below(lake_ + "/_sparkify_state");
   last_day_arrives();
   testing::CliOutcome day = testing::run_sparkify(daily_run());
   ASSERT_EQ(day.status, 0) << day.output;
   EXPECT_NE(day.output.find("1 new files"), std::string::npos) << day.output;
+  // The song files are listed as before: their ledger and records are
+  // linked, not read and written again; the event files' ledger is new.
+  auto state_after = inodes_below(lake_ + "/_sparkify_state");
+  for (const char* kept : {"song_files.parquet", "songs.parquet"}) {
+    ASSERT_TRUE(state_before.count(kept)) << kept;
+    EXPECT_EQ(state_after[kept], state_before[kept]) << kept;
+  }
+  EXPECT_NE(state_after["files.parquet"], state_before["files.parquet"]);
 
   auto songplays_after = inodes_below(lake_ + "/songplays");
   ASSERT_TRUE(songplays_after.count("year=2018/month=11/part-00000.parquet"));
@@ -155,17 +165,49 @@ TEST_F(LakeIncrementalPartitionsTest, APlayRepeatedAMonthLaterKeepsItsEarlierCop
   expect_a_full_loads_tables();
 }
 
-// A state kept before play_months.parquet existed: the next run rebuilds.
-TEST_F(LakeIncrementalPartitionsTest, AStateOfAnEarlierVersionIsRebuilt) {
+// A song file gone from the source: the song listing changed, so the
+// song files' ledger is read (nothing in it is new or changed) and left
+// as it is, and the listing is kept anew with the day.
+TEST_F(LakeIncrementalPartitionsTest, ASongFileGoneFromTheSourceChangesTheListingOnly) {
   load_all_but_the_last_day();
-  ASSERT_TRUE(fs::remove(lake_ + "/_sparkify_state/play_months.parquet"));
+  std::vector<std::string> songs = files_below(arriving_ + "/song_data");
+  ASSERT_FALSE(songs.empty());
+  ASSERT_TRUE(fs::remove(arriving_ + "/song_data/" + songs.front()));
+  std::string listing = lake_ + "/_sparkify_state/song_listing.parquet";
+  std::string listed_before = testing::read_text(listing);
+  auto state_before = inodes_below(lake_ + "/_sparkify_state");
+  last_day_arrives();
+  testing::CliOutcome day = testing::run_sparkify(daily_run());
+  ASSERT_EQ(day.status, 0) << day.output;
+  EXPECT_NE(day.output.find("1 new files"), std::string::npos) << day.output;
+  EXPECT_NE(testing::read_text(listing), listed_before) << "the listing kept is the new one";
+  EXPECT_EQ(inodes_below(lake_ + "/_sparkify_state")["song_files.parquet"], state_before["song_files.parquet"]);
+  testing::CliOutcome again = testing::run_sparkify(daily_run());
+  ASSERT_EQ(again.status, 0) << again.output;
+  EXPECT_NE(again.output.find("0 new files"), std::string::npos) << again.output;
+}
+
+// A state kept before play_months.parquet, or before the song listing,
+// existed: the next run rebuilds.
+class LakeEarlierStateTest : public LakeIncrementalPartitionsTest, public ::testing::WithParamInterface<const char*> {};
+
+TEST_P(LakeEarlierStateTest, AStateOfAnEarlierVersionIsRebuilt) {
+  load_all_but_the_last_day();
+  std::string missing = lake_ + "/_sparkify_state/" + GetParam();
+  ASSERT_TRUE(fs::remove(missing));
   last_day_arrives();
   testing::CliOutcome day = testing::run_sparkify(daily_run());
   ASSERT_EQ(day.status, 0) << day.output;
   EXPECT_NE(day.output.find("the kept state is an earlier version's"), std::string::npos) << day.output;
-  EXPECT_TRUE(fs::exists(lake_ + "/_sparkify_state/play_months.parquet"));
+  EXPECT_TRUE(fs::exists(missing));
   expect_a_full_loads_tables();
 }
+
+INSTANTIATE_TEST_SUITE_P(Lake, LakeEarlierStateTest, ::testing::Values("play_months.parquet", "song_listing.parquet"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           return info.param[0] == 'p' ? std::string("WithoutPlayMonths")
+                                                       : std::string("WithoutSongListing");
+                         });
 
 // On S3 the carried-over files are server-side copies.
 TEST(LakeIncrementalS3Test, DayByDayIntoAnS3LakeGivesTheFullLoadsTables) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "io/local_file_system.h"
 #include "model/error.h"
@@ -26,8 +27,8 @@ TEST(LakeState, EachPartReadsBackAsWritten) {
                                       "2018-11-02 02:15:00"},
                                      {"s3://b/song_data/A/TRA.json", 5, "\"etag\"", "load-2", "2018-11-03 02:15:00",
                                       false}};
-  state.write_ledger(ledger, options);
-  auto ledger_back = state.read_ledger();
+  state.write_ledger(LedgerOf::kEventFiles, ledger, options);
+  auto ledger_back = state.read_ledger(LedgerOf::kEventFiles);
   ASSERT_EQ(ledger_back.size(), 2u);
   EXPECT_EQ(ledger_back[1].source, "s3://b/song_data/A/TRA.json");
   EXPECT_EQ(ledger_back[0].size, 1234);
@@ -49,6 +50,24 @@ TEST(LakeState, EachPartReadsBackAsWritten) {
     EXPECT_EQ(songs_back[idx].artist_latitude, songs[idx].artist_latitude);
     EXPECT_EQ(songs_back[idx].year, songs[idx].year);
   }
+  // The matching columns alone read the same values.
+  KeptSongKeys song_keys = state.read_song_keys();
+  ASSERT_EQ(song_keys.size(), songs.size());
+  std::set<std::string> song_ids;
+  std::set<std::string> artist_ids;
+  for (size_t idx = 0; idx < songs.size(); ++idx) {
+    model::SongKeys expected = model::SongKeys::of(songs[idx]);
+    model::SongKeys read = song_keys.at(idx);
+    EXPECT_EQ(read.song_id, expected.song_id) << idx;
+    EXPECT_EQ(read.title, expected.title) << idx;
+    EXPECT_EQ(read.artist_name, expected.artist_name) << idx;
+    EXPECT_EQ(read.duration, expected.duration) << idx;
+    EXPECT_EQ(read.artist_id, expected.artist_id) << idx;
+    if (songs[idx].song_id) song_ids.insert(*songs[idx].song_id);
+    if (songs[idx].artist_id) artist_ids.insert(*songs[idx].artist_id);
+  }
+  EXPECT_EQ(song_keys.distinct_song_ids(), song_ids.size());
+  EXPECT_EQ(song_keys.distinct_artist_ids(), artist_ids.size());
 
   state.write_next_song_events({{17840, 40}, {17841, 2}, {std::nullopt, 1}}, options);
   auto next_song = state.read_next_song_events();
@@ -119,7 +138,7 @@ TEST(LakeState, AFileThatIsNotStateIsRefusedByName) {
   testing::write_text(dir / "_sparkify_state/files.parquet", "not parquet");
   LakeState state(fs, dir / "_sparkify_state");
   try {
-    state.read_ledger();
+    state.read_ledger(LedgerOf::kEventFiles);
     FAIL() << "read a broken ledger";
   } catch (const JobError& error) {
     EXPECT_NE(std::string(error.what()).find("files.parquet"), std::string::npos) << error.what();
