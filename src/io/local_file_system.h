@@ -8,6 +8,9 @@ namespace sparkify::io {
 
 class LocalFileSystem final : public FileSystem {
  public:
+  // list() walks a tree's folders on `list_threads` threads.
+  explicit LocalFileSystem(size_t list_threads = 1);
+
   std::vector<FileEntry> list(const std::string& root,
                               const std::vector<std::string>& suffixes) override;
   Bytes read(const std::string& path) override;
@@ -21,6 +24,9 @@ class LocalFileSystem final : public FileSystem {
   bool replaces_atomically() const override { return true; }
   // flock(2): released when the holder closes it or dies.
   std::unique_ptr<FileLock> try_lock(const std::string& path, const std::string& holder) override;
+
+ private:
+  size_t list_threads_;
 };
 
 }  // namespace sparkify::io

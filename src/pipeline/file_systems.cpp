@@ -1,14 +1,24 @@
 #include "pipeline/file_systems.h"
 
+#include <algorithm>
 #include <thread>
 
 #include "io/local_file_system.h"
 #include "io/s3/s3_file_system.h"
 
 namespace sparkify::pipeline {
+namespace {
+
+// --threads, or one per core.
+size_t threads_of(const config::Settings& settings) {
+  if (settings.threads > 0) return static_cast<size_t>(settings.threads);
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+}  // namespace
 
 FileSystems::FileSystems(const config::Settings& settings)
-    : settings_(settings), local_(std::make_shared<io::LocalFileSystem>()) {}
+    : settings_(settings), local_(std::make_shared<io::LocalFileSystem>(threads_of(settings))) {}
 
 std::shared_ptr<io::FileSystem> FileSystems::for_path(const std::string& path) {
   if (!io::is_s3_uri(path)) return local_;
@@ -43,11 +53,10 @@ TransferActivity FileSystems::activity() const {
 }
 
 size_t FileSystems::read_concurrency(const std::string& path) const {
-  if (settings_.threads > 0) return static_cast<size_t>(settings_.threads);
   // Parsing threads: the S3 client keeps its own many requests in flight
   // and hands finished files to these.
   (void)path;
-  return std::max(1u, std::thread::hardware_concurrency());
+  return threads_of(settings_);
 }
 
 }  // namespace sparkify::pipeline

@@ -4,6 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "model/error.h"
 #include "test_support.h"
 
@@ -14,14 +17,18 @@ using sparkify::testing::read_text;
 using sparkify::testing::TempDir;
 using sparkify::testing::write_text;
 
-TEST(LocalFileSystem, ListsRecursivelyInPathOrderWithSuffixes) {
+// Each listing test on one thread and on several: the folders are shared
+// out among the threads, and the result and its failures are the same.
+class LocalFileSystemListing : public ::testing::TestWithParam<size_t> {};
+
+TEST_P(LocalFileSystemListing, ListsRecursivelyInPathOrderWithSuffixes) {
   TempDir dir;
   write_text(dir / "b/2.json", "{}");
   write_text(dir / "a/c/1.json.gz", "x");
   write_text(dir / "a/0.json", "{}");
   write_text(dir / "a/notes.txt", "no");
   write_text(dir / "a/.hidden.json", "no");
-  LocalFileSystem fs;
+  LocalFileSystem fs(GetParam());
   auto files = fs.list(dir.str(), {".json", ".json.gz"});
   ASSERT_EQ(files.size(), 3u);
   EXPECT_EQ(files[0].path, dir / "a/0.json");
@@ -33,7 +40,7 @@ TEST(LocalFileSystem, ListsRecursivelyInPathOrderWithSuffixes) {
 // An unreadable sub-folder once ended the listing early, as if complete.
 // Root reads every folder, so the listing runs in a child that drops to
 // the nobody user first.
-TEST(LocalFileSystem, AnUnreadableSubFolderFailsTheListingNamingIt) {
+TEST_P(LocalFileSystemListing, AnUnreadableSubFolderFailsTheListingNamingIt) {
   TempDir dir;
   for (const char* name : {"a/1.json", "b/2.json", "c/3.json"}) write_text(dir / name, "{}");
   std::filesystem::permissions(dir.path(), std::filesystem::perms::all);
@@ -42,7 +49,7 @@ TEST(LocalFileSystem, AnUnreadableSubFolderFailsTheListingNamingIt) {
   if (child == 0) {
     if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(3);
     try {
-      LocalFileSystem fs;
+      LocalFileSystem fs(GetParam());
       fs.list(dir.str(), {".json"});
       ::_exit(1);  // listed as if complete
     } catch (const IoError& error) {
@@ -56,11 +63,11 @@ TEST(LocalFileSystem, AnUnreadableSubFolderFailsTheListingNamingIt) {
   EXPECT_EQ(WEXITSTATUS(status), 0) << "1: the listing succeeded; 2: the error did not name the folder";
 }
 
-TEST(LocalFileSystem, ASymbolicLinkLoopFailsTheListingNamingIt) {
+TEST_P(LocalFileSystemListing, ASymbolicLinkLoopFailsTheListingNamingIt) {
   TempDir dir;
   write_text(dir / "a/1.json", "{}");
   std::filesystem::create_directory_symlink(dir / "a", dir / "a/again");
-  LocalFileSystem fs;
+  LocalFileSystem fs(GetParam());
   try {
     fs.list(dir.str(), {".json"});
     FAIL() << "a loop was listed";
@@ -68,6 +75,33 @@ TEST(LocalFileSystem, ASymbolicLinkLoopFailsTheListingNamingIt) {
     EXPECT_NE(std::string(error.what()).find(dir / "a/again"), std::string::npos) << error.what();
   }
 }
+
+// Many folders of many files, as song_data is: every file once, in path
+// order, however many threads share the folders.
+TEST_P(LocalFileSystemListing, AWideTreeListsEveryFileOnceInPathOrder) {
+  TempDir dir;
+  std::vector<std::string> expected;
+  for (char a : std::string("ABC")) {
+    for (char b : std::string("ABCD")) {
+      for (int file = 0; file < 5; ++file) {
+        std::string name = std::string(1, a) + "/" + b + "/TR" + std::to_string(file) + ".json";
+        write_text(dir / name, "{}");
+        expected.push_back(dir / name);
+      }
+    }
+  }
+  std::sort(expected.begin(), expected.end());
+  LocalFileSystem fs(GetParam());
+  auto files = fs.list(dir.str(), {".json"});
+  std::vector<std::string> listed;
+  for (const auto& file : files) listed.push_back(file.path);
+  EXPECT_EQ(listed, expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(Threads, LocalFileSystemListing, ::testing::Values(size_t{1}, size_t{4}),
+                         [](const ::testing::TestParamInfo<size_t>& info) {
+                           return "On" + std::to_string(info.param) + "Threads";
+                         });
 
 TEST(LocalFileSystem, MissingRootNamesIt) {
   LocalFileSystem fs;
