@@ -122,6 +122,9 @@ struct LakeSink::State {
     return total;
   }
   bool new_songs() const { return !merging() || !planned.songs.empty(); }
+  // A merge without new songs matches its plays against the kept songs
+  // once they are all in, unless the checks want the song tables' rows.
+  bool songs_after_events() const { return merging() && !new_songs() && !checked; }
 };
 
 LakeSink::LakeSink(std::shared_ptr<io::FileSystem> fs, LakeOptions options)
@@ -254,16 +257,12 @@ void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) {
 }
 void LakeSink::end_songs() {
   State& state = *state_;
-  if (state.merging() && !state.new_songs() && !state.checked) {
+  if (state.songs_after_events()) {
     // songs and artists stay as they are, so only matching reads the songs
-    // loaded before: their keys, not their records.
-    KeptSongKeys kept = LakeState(*fs_, state_dir()).read_song_keys();
-    for (size_t row = 0; row < kept.size(); ++row) {
-      model::SongKeys song = kept.at(row);
-      state.match.add_song(song);
-      state.star.add_song_keys(song);
-    }
-    state.star.finish_songs_for_matching(kept.distinct_song_ids(), kept.distinct_artist_ids());
+    // loaded before, after the events (match_kept_songs()): their keys,
+    // not their records, and only those a play may match are indexed.
+    state.match.songs_after_events();
+    state.star.finish_songs_for_matching(0, 0);
     return;
   }
   if (state.merging()) {
@@ -305,6 +304,20 @@ void LakeSink::write_events(const std::vector<model::EventRecord>& events) {
     state_->new_keys.push_back({*event.user_id, event.session_id, event.item_in_session});
     state_->touched.insert(partition_folder(event.ts));
   }
+}
+
+void LakeSink::match_kept_songs() {
+  State& state = *state_;
+  KeptSongKeys kept = LakeState(*fs_, state_dir()).read_song_keys();
+  for (size_t row = 0; row < kept.size(); ++row) {
+    model::SongKeys song = kept.at(row);
+    state.match.add_song(song);
+    state.star.add_song_keys(song);
+  }
+  state.star.set_song_table_rows(kept.distinct_song_ids(), kept.distinct_artist_ids());
+  // The near misses of the most frequent unmatched pairs, now known.
+  state.match.end_songs_after_events();
+  for (size_t row = 0; row < kept.size(); ++row) state.match.add_song(kept.at(row));
 }
 
 void LakeSink::merge_kept_state() {
@@ -423,6 +436,7 @@ model::TableCounts LakeSink::prepare(RunSummary& summary) {
   if (state_->merging()) {
     PhaseTimer timer(summary, "lake merge");
     merge_kept_state();
+    if (state_->songs_after_events()) match_kept_songs();
   }
   {
     PhaseTimer timer(summary, "lake build");

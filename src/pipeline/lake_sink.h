@@ -47,6 +47,7 @@ class LakeSink final : public Sink {
   struct State;
   std::string state_dir() const;
   void merge_kept_state();
+  void match_kept_songs();
   void write_kept_state();
 
   std::shared_ptr<io::FileSystem> fs_;

@@ -113,37 +113,105 @@ std::string match_json(const MatchDiagnostics& match) {
   return out + "]}";
 }
 
+NearMissSearch::NearMissSearch(std::vector<UnmatchedPair> pairs)
+    : pairs_(std::move(pairs)), candidates_(pairs_.size()) {
+  for (const auto& pair : pairs_) {
+    loose_pairs_.emplace_back(pair.song ? loose_text(*pair.song) : "", pair.artist ? loose_text(*pair.artist) : "");
+  }
+}
+
+void NearMissSearch::consider(std::string_view title, std::string_view artist_name, double duration) {
+  // Only a song within a second of the pair's lengths can be one, so that
+  // is compared first.
+  for (size_t idx = 0; idx < pairs_.size(); ++idx) {
+    const UnmatchedPair& pair = pairs_[idx];
+    if (!pair.song || !pair.artist || !near_length(duration, pair)) continue;
+    if (loosely_equals(title, loose_pairs_[idx].first) && loosely_equals(artist_name, loose_pairs_[idx].second)) {
+      candidates_[idx].push_back({std::string(title), std::string(artist_name), duration});
+    }
+  }
+}
+
+std::vector<UnmatchedPair> NearMissSearch::described() const {
+  std::vector<UnmatchedPair> pairs = pairs_;
+  for (size_t idx = 0; idx < pairs.size(); ++idx) {
+    std::vector<CatalogSong> candidates = candidates_[idx];
+    std::sort(candidates.begin(), candidates.end(), [](const CatalogSong& a, const CatalogSong& b) {
+      return std::tie(a.title, a.artist_name, a.duration) < std::tie(b.title, b.artist_name, b.duration);
+    });
+    describe_near_miss(pairs[idx], candidates);
+  }
+  return pairs;
+}
+
 void MatchTally::add_songs(const std::vector<model::SongRecord>& songs) {
   for (const auto& song : songs) add_song(model::SongKeys::of(song));
 }
 
 void MatchTally::add_song(const model::SongKeys& song) {
   if (!song.matchable()) return;
-  if (!catalog_.insert(key_hash(*song.title, *song.artist_name, *song.duration)).second) return;
-  catalog_songs_.push_back({std::string(*song.title), std::string(*song.artist_name), *song.duration});
+  uint64_t hash = key_hash(*song.title, *song.artist_name, *song.duration);
+  switch (songs_late_) {
+    case SongsLate::kNo:
+      if (!catalog_.insert(hash).second) return;
+      catalog_songs_.push_back({std::string(*song.title), std::string(*song.artist_name), *song.duration});
+      return;
+    case SongsLate::kMatching:
+      // Only the keys some event holds.
+      if (pending_hashes_.count(hash)) catalog_.insert(hash);
+      return;
+    case SongsLate::kNearMisses:
+      near_misses_->consider(*song.title, *song.artist_name, *song.duration);
+      return;
+  }
 }
+
+void MatchTally::songs_after_events() { songs_late_ = SongsLate::kMatching; }
 
 void MatchTally::add_events(const std::vector<model::EventRecord>& events) {
   for (const auto& event : events) {
     if (event.page != "NextSong" || !event.user_id) continue;
     ++next_song_events_;
-    if (event.song && event.artist && event.length && catalog_.count(key_hash(*event.song, *event.artist, *event.length))) {
+    bool matchable = event.song && event.artist && event.length;
+    if (matchable && songs_late_ != SongsLate::kNo) {
+      pending_hashes_.insert(key_hash(*event.song, *event.artist, *event.length));
+      ++pending_[{*event.song, *event.artist, *event.length}];
+      continue;
+    }
+    if (matchable && catalog_.count(key_hash(*event.song, *event.artist, *event.length))) {
       ++matched_;
       continue;
     }
-    Pair& pair = unmatched_[{event.song, event.artist}];
-    ++pair.plays;
-    if (event.length) {
-      pair.min_length = pair.min_length ? std::min(*pair.min_length, *event.length) : *event.length;
-      pair.max_length = pair.max_length ? std::max(*pair.max_length, *event.length) : *event.length;
-    }
+    count_unmatched(event.song, event.artist, event.length, 1);
   }
 }
 
-MatchDiagnostics MatchTally::result() const {
-  MatchDiagnostics match;
-  match.next_song_events = next_song_events_;
-  match.matched = matched_;
+void MatchTally::count_unmatched(const std::optional<std::string>& song, const std::optional<std::string>& artist,
+                                 std::optional<double> length, int64_t plays) {
+  Pair& pair = unmatched_[{song, artist}];
+  pair.plays += plays;
+  if (length) {
+    pair.min_length = pair.min_length ? std::min(*pair.min_length, *length) : *length;
+    pair.max_length = pair.max_length ? std::max(*pair.max_length, *length) : *length;
+  }
+}
+
+void MatchTally::end_songs_after_events() {
+  for (const auto& [key, plays] : pending_) {
+    const auto& [song, artist, length] = key;
+    if (catalog_.count(key_hash(song, artist, length))) {
+      matched_ += plays;
+    } else {
+      count_unmatched(song, artist, length, plays);
+    }
+  }
+  pending_.clear();
+  pending_hashes_.clear();
+  near_misses_.emplace(top_unmatched());
+  songs_late_ = SongsLate::kNearMisses;
+}
+
+std::vector<UnmatchedPair> MatchTally::top_unmatched() const {
   std::vector<UnmatchedPair> pairs;
   for (const auto& [key, pair] : unmatched_) {
     pairs.push_back({key.first, key.second, pair.plays, pair.min_length, pair.max_length, {}});
@@ -151,31 +219,20 @@ MatchDiagnostics MatchTally::result() const {
   size_t top = std::min(pairs.size(), kTopUnmatched);
   std::partial_sort(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(top), pairs.end(), before);
   pairs.resize(top);
-  // Each pair's candidates: the songs whose loose title and artist equal
-  // its own, among those within a second of its lengths (no other can be
-  // a near miss).
-  std::vector<std::pair<std::string, std::string>> loose_pairs;
-  std::vector<std::vector<CatalogSong>> candidates(pairs.size());
-  for (const auto& pair : pairs) {
-    loose_pairs.emplace_back(pair.song ? loose_text(*pair.song) : "", pair.artist ? loose_text(*pair.artist) : "");
+  return pairs;
+}
+
+MatchDiagnostics MatchTally::result() const {
+  MatchDiagnostics match;
+  match.next_song_events = next_song_events_;
+  match.matched = matched_;
+  if (near_misses_) {
+    match.top_unmatched = near_misses_->described();
+    return match;
   }
-  for (const auto& song : catalog_songs_) {
-    for (size_t idx = 0; idx < pairs.size(); ++idx) {
-      const UnmatchedPair& pair = pairs[idx];
-      if (!pair.song || !pair.artist || !near_length(song.duration, pair)) continue;
-      if (loosely_equals(song.title, loose_pairs[idx].first) &&
-          loosely_equals(song.artist_name, loose_pairs[idx].second)) {
-        candidates[idx].push_back(song);
-      }
-    }
-  }
-  for (size_t idx = 0; idx < pairs.size(); ++idx) {
-    std::sort(candidates[idx].begin(), candidates[idx].end(), [](const CatalogSong& a, const CatalogSong& b) {
-      return std::tie(a.title, a.artist_name, a.duration) < std::tie(b.title, b.artist_name, b.duration);
-    });
-    describe_near_miss(pairs[idx], candidates[idx]);
-  }
-  match.top_unmatched = std::move(pairs);
+  NearMissSearch search(top_unmatched());
+  for (const auto& song : catalog_songs_) search.consider(song.title, song.artist_name, song.duration);
+  match.top_unmatched = search.described();
   return match;
 }
 

@@ -11,9 +11,10 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <unordered_set>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <unordered_set>
 #include <vector>
 
 #include "model/records.h"
@@ -56,13 +57,34 @@ void describe_near_miss(UnmatchedPair& pair, const std::vector<CatalogSong>& can
 std::string format_match(const MatchDiagnostics& match);
 std::string match_json(const MatchDiagnostics& match);
 
+// The songs that may be the near miss of each of a few unmatched pairs:
+// those within a second of the pair's lengths whose title and artist
+// differ from the pair's only in case or spaces.
+class NearMissSearch {
+ public:
+  explicit NearMissSearch(std::vector<UnmatchedPair> pairs);
+  void consider(std::string_view title, std::string_view artist_name, double duration);
+  // The pairs, each with its near miss if one was considered.
+  std::vector<UnmatchedPair> described() const;
+
+ private:
+  std::vector<UnmatchedPair> pairs_;
+  std::vector<std::pair<std::string, std::string>> loose_pairs_;
+  std::vector<std::vector<CatalogSong>> candidates_;
+};
+
 // The diagnostics computed in memory from the records (a lake's run):
-// songs first, then events.
+// songs first, then events. A load whose songs come after its events (a
+// lake's day without new song files) calls songs_after_events() first,
+// then add_events(), add_song() for every song, end_songs_after_events(),
+// and add_song() again for every song (the near misses), then result().
 class MatchTally {
  public:
   void add_songs(const std::vector<model::SongRecord>& songs);
   void add_song(const model::SongKeys& song);
   void add_events(const std::vector<model::EventRecord>& events);
+  void songs_after_events();
+  void end_songs_after_events();
   MatchDiagnostics result() const;
   // NextSong events with a user, so far: what songplays are made of.
   int64_t next_song_events() const { return next_song_events_; }
@@ -82,6 +104,18 @@ class MatchTally {
   std::map<std::pair<std::optional<std::string>, std::optional<std::string>>, Pair> unmatched_;
   int64_t next_song_events_ = 0;
   int64_t matched_ = 0;
+
+  void count_unmatched(const std::optional<std::string>& song, const std::optional<std::string>& artist,
+                       std::optional<double> length, int64_t plays);
+  std::vector<UnmatchedPair> top_unmatched() const;
+
+  // Songs after events: the events' (song, artist, length) with their
+  // counts, and their hashes, until end_songs_after_events() settles them;
+  // then the search for the near misses of the top pairs.
+  enum class SongsLate { kNo, kMatching, kNearMisses } songs_late_ = SongsLate::kNo;
+  std::map<std::tuple<std::string, std::string, double>, int64_t> pending_;
+  std::unordered_set<uint64_t> pending_hashes_;
+  std::optional<NearMissSearch> near_misses_;
 };
 
 }  // namespace sparkify::quality

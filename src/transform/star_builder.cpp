@@ -177,10 +177,13 @@ void StarBuilder::finish_songs() {
 }
 
 void StarBuilder::index_match(const model::SongKeys& song) {
+  if (!song.matchable()) return;
+  keep_smallest(MatchKey{text_.intern(*song.title), text_.intern(*song.artist_name), normalized(*song.duration)}, song);
+}
+
+void StarBuilder::keep_smallest(const MatchKey& key, const model::SongKeys& song) {
   // Per (title, artist_name, duration), the song with the smallest
   // song_id, then artist_id: one pass keeping the smallest so far.
-  if (!song.matchable()) return;
-  MatchKey key{text_.intern(*song.title), text_.intern(*song.artist_name), normalized(*song.duration)};
   auto [slot, inserted] = matches_->try_emplace(key, Match{std::string(*song.song_id), owned(song.artist_id)});
   if (inserted) return;
   Match& kept = slot->second;
@@ -191,8 +194,19 @@ void StarBuilder::index_match(const model::SongKeys& song) {
 }
 
 void StarBuilder::add_song_keys(const model::SongKeys& song) {
-  assert(!songs_finished_ && song_records_.empty());
-  index_match(song);
+  assert(song_records_.empty() && !finished_);
+  if (!songs_finished_) {
+    index_match(song);
+    return;
+  }
+  // After the plays: only a song whose title and artist name some play
+  // holds can match one, and only those are indexed.
+  if (!song.matchable()) return;
+  auto title = text_.find(*song.title);
+  auto artist_name = text_.find(*song.artist_name);
+  if (!title || !artist_name) return;
+  keep_smallest(MatchKey{*title, *artist_name, normalized(*song.duration)}, song);
+  match_in_finish_ = true;
 }
 
 void StarBuilder::finish_songs_for_matching(size_t song_rows, size_t artist_rows) {
@@ -200,6 +214,12 @@ void StarBuilder::finish_songs_for_matching(size_t song_rows, size_t artist_rows
   song_rows_ = song_rows;
   artist_rows_ = artist_rows;
   songs_finished_ = true;
+}
+
+void StarBuilder::set_song_table_rows(size_t song_rows, size_t artist_rows) {
+  assert(song_rows_ && !finished_);
+  song_rows_ = song_rows;
+  artist_rows_ = artist_rows;
 }
 
 void StarBuilder::add_events(const std::vector<model::EventRecord>& events) {
@@ -232,6 +252,11 @@ void StarBuilder::add_events(const std::vector<model::EventRecord>& events) {
 }
 
 void StarBuilder::add_play(Play play) {
+  match(play);
+  plays_.push_back(play);
+}
+
+void StarBuilder::match(Play& play) {
   if (play.has_length && play.song != StringPool::kNull && play.artist != StringPool::kNull) {
     auto match = matches_->find(MatchKey{play.song, play.artist, play.length});
     if (match != matches_->end()) {
@@ -239,7 +264,6 @@ void StarBuilder::add_play(Play play) {
       play.matched_artist_id = song_ids_.intern(match->second.artist_id);
     }
   }
-  plays_.push_back(play);
 }
 
 void StarBuilder::consider_user_event(int32_t user_id, const UserLatest& event) {
@@ -320,6 +344,9 @@ void StarBuilder::number_new_plays_after(int64_t largest_kept_id) {
 
 void StarBuilder::finish() {
   assert(songs_finished_ && !finished_);
+  if (match_in_finish_) {
+    for (auto& play : plays_) match(play);
+  }
   // One songplay per (user_id, session_id, item_in_session): keep the first
   // by ts, level, song, artist, length, location, user_agent.
   auto text_cmp = [this](uint32_t a, uint32_t b) { return compare_asc(text_.get(a), text_.get(b)); };

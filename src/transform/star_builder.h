@@ -85,8 +85,14 @@ class StarBuilder {
   // once; the views need not outlive the call), then
   // finish_songs_for_matching() with the rows those tables hold (what
   // counts() reports). Plays match exactly as after finish_songs().
+  // Or finish_songs_for_matching() first, and the keys after the events
+  // (before finish()): then only the songs whose title and artist name a
+  // play holds are indexed, and finish() matches every play.
   void add_song_keys(const model::SongKeys& song);
   void finish_songs_for_matching(size_t song_rows, size_t artist_rows);
+  // After finish_songs_for_matching(): the rows the tables hold, when they
+  // are known only after the events.
+  void set_song_table_rows(size_t song_rows, size_t artist_rows);
   // Requires finish_songs().
   void add_events(const std::vector<model::EventRecord>& events);
   // Deduplicates and numbers songplays, builds users and time.
@@ -134,6 +140,9 @@ class StarBuilder {
   void add_play(Play play);
   // Adds a song to the song-matching index (finish_songs' rule).
   void index_match(const model::SongKeys& song);
+  void keep_smallest(const MatchKey& key, const model::SongKeys& song);
+  // Sets the play's matched song and artist from the index.
+  void match(Play& play);
   // A play with a kept play's key and id (and nothing else yet).
   Play kept_key(const KeptPlay& kept);
 
@@ -163,6 +172,8 @@ class StarBuilder {
   std::optional<size_t> song_rows_;
   std::optional<size_t> artist_rows_;
   bool finished_ = false;
+  // Song keys came after the plays: finish() matches them all.
+  bool match_in_finish_ = false;
 };
 
 }  // namespace sparkify::transform

@@ -236,8 +236,9 @@ TEST(StarBuilder, ReplacedPlaysKeepTheirIdsOnlyForKeysThatComeAgain) {
   EXPECT_EQ(later.largest_songplay_id(), earlier.largest_songplay_id());
 }
 
-// The matching index from the songs' keys alone (a day without new songs)
-// matches every play as the whole build does.
+// The matching index from the songs' keys alone (a day without new songs),
+// before the events or after them, matches every play as the whole build
+// does.
 TEST(StarBuilder, TheMatchingIndexAloneMatchesAsTheWholeBuildDoes) {
   auto songs = testing::edge_songs();
   auto events = testing::edge_events();
@@ -271,6 +272,21 @@ TEST(StarBuilder, TheMatchingIndexAloneMatchesAsTheWholeBuildDoes) {
   EXPECT_GT(matched, 0u);
   EXPECT_EQ(matching.counts().songs, whole.counts().songs);
   EXPECT_TRUE(matching.songs().empty()) << "no table built";
+
+  // The keys after the events (only those a play may match indexed): the
+  // same matches.
+  StarBuilder late;
+  late.finish_songs_for_matching(0, 0);
+  late.add_events(events);
+  for (const auto& song : doubled) late.add_song_keys(model::SongKeys::of(song));
+  late.set_song_table_rows(whole.songs().size(), whole.artists().size());
+  late.finish();
+  ASSERT_EQ(late.songplay_count(), whole.songplay_count());
+  for (size_t idx = 0; idx < whole.songplay_count(); ++idx) {
+    EXPECT_EQ(late.songplay(idx).song_id, whole.songplay(idx).song_id) << idx;
+    EXPECT_EQ(late.songplay(idx).artist_id, whole.songplay(idx).artist_id) << idx;
+  }
+  EXPECT_EQ(late.counts().artists, whole.counts().artists);
 }
 
 }  // namespace
