@@ -262,7 +262,7 @@ void LakeSink::end_songs() {
     // loaded before, after the events (match_kept_songs()): their keys,
     // not their records, and only those a play may match are indexed.
     state.match.songs_after_events();
-    state.star.finish_songs_for_matching(0, 0);
+    state.star.finish_songs_for_matching();
     return;
   }
   if (state.merging()) {

@@ -193,27 +193,22 @@ void StarBuilder::keep_smallest(const MatchKey& key, const model::SongKeys& song
   }
 }
 
+void StarBuilder::finish_songs_for_matching() {
+  assert(song_records_.empty());
+  song_rows_ = 0;
+  artist_rows_ = 0;
+  songs_finished_ = true;
+}
+
 void StarBuilder::add_song_keys(const model::SongKeys& song) {
-  assert(song_records_.empty() && !finished_);
-  if (!songs_finished_) {
-    index_match(song);
-    return;
-  }
-  // After the plays: only a song whose title and artist name some play
-  // holds can match one, and only those are indexed.
+  assert(song_rows_ && !finished_);
+  // Only a song whose title and artist name some play holds can match one.
   if (!song.matchable()) return;
   auto title = text_.find(*song.title);
   auto artist_name = text_.find(*song.artist_name);
   if (!title || !artist_name) return;
   keep_smallest(MatchKey{*title, *artist_name, normalized(*song.duration)}, song);
   match_in_finish_ = true;
-}
-
-void StarBuilder::finish_songs_for_matching(size_t song_rows, size_t artist_rows) {
-  assert(song_records_.empty());
-  song_rows_ = song_rows;
-  artist_rows_ = artist_rows;
-  songs_finished_ = true;
 }
 
 void StarBuilder::set_song_table_rows(size_t song_rows, size_t artist_rows) {

@@ -81,17 +81,14 @@ class StarBuilder {
   // Builds songs, artists and the song-matching index; frees the records.
   void finish_songs();
   // Instead of add_songs() and finish_songs(), for a load that leaves the
-  // songs and artists tables as they are: each kept song's keys (indexed at
-  // once; the views need not outlive the call), then
-  // finish_songs_for_matching() with the rows those tables hold (what
-  // counts() reports). Plays match exactly as after finish_songs().
-  // Or finish_songs_for_matching() first, and the keys after the events
-  // (before finish()): then only the songs whose title and artist name a
-  // play holds are indexed, and finish() matches every play.
+  // songs and artists tables as they are: finish_songs_for_matching()
+  // before the events, then, before finish(), each kept song's keys (the
+  // views need not outlive the call; only the songs whose title and artist
+  // name a play holds are indexed) and the rows those tables hold (what
+  // counts() reports). finish() matches every play, exactly as after
+  // finish_songs().
+  void finish_songs_for_matching();
   void add_song_keys(const model::SongKeys& song);
-  void finish_songs_for_matching(size_t song_rows, size_t artist_rows);
-  // After finish_songs_for_matching(): the rows the tables hold, when they
-  // are known only after the events.
   void set_song_table_rows(size_t song_rows, size_t artist_rows);
   // Requires finish_songs().
   void add_events(const std::vector<model::EventRecord>& events);
