@@ -1,6 +1,8 @@
 #include "pipeline/extract.h"
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <iterator>
 #include <mutex>
@@ -128,6 +130,64 @@ ExtractStats extract_events(io::FileSystem& fs, const std::vector<io::FileEntry>
                             const std::function<void(FileBatch<model::EventRecord>&)>& consume,
                             SourceCounters* counters) {
   return extract<model::EventRecord, json::EventReader>(fs, files, concurrency, consume, counters);
+}
+
+ExtractStats extract_events_in_shards(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
+                                      size_t shards,
+                                      const std::function<void(size_t shard, FileBatch<model::EventRecord>&)>& consume,
+                                      SourceCounters* counters) {
+  if (concurrency == 0) concurrency = std::max(1u, std::thread::hardware_concurrency());
+  shards = std::max<size_t>(1, shards);
+  // The shards no call holds; a call beyond `shards` at once waits for one.
+  std::mutex free_mutex;
+  std::condition_variable shard_freed;
+  std::vector<size_t> free_shards;
+  for (size_t shard = shards; shard-- > 0;) free_shards.push_back(shard);
+  std::atomic<uint64_t> file_count{0};
+  std::atomic<uint64_t> byte_count{0};
+  std::atomic<uint64_t> record_count{0};
+  std::atomic<uint64_t> reject_count{0};
+  fs.read_many(files, concurrency, [&](size_t index, io::Bytes bytes) {
+    size_t shard = 0;
+    {
+      std::unique_lock lock(free_mutex);
+      shard_freed.wait(lock, [&] { return !free_shards.empty(); });
+      shard = free_shards.back();
+      free_shards.pop_back();
+    }
+    struct Lease {
+      std::mutex& mutex;
+      std::condition_variable& freed;
+      std::vector<size_t>& free;
+      size_t shard;
+      ~Lease() {
+        {
+          std::lock_guard lock(mutex);
+          free.push_back(shard);
+        }
+        freed.notify_one();
+      }
+    } lease{free_mutex, shard_freed, free_shards, shard};
+    thread_local json::EventReader reader;
+    uint64_t stored_bytes = bytes.size();
+    const std::string& source = files[index].path;
+    io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
+    reader.read_in_chunks(text, source, kEventsPerBatch, [&](auto& records, auto& rejects) {
+      if (counters) counters->add_rows(records.size(), rejects.size());
+      record_count += records.size();
+      reject_count += rejects.size();
+      FileBatch<model::EventRecord> batch;
+      batch.records = std::move(records);
+      batch.rejects = std::move(rejects);
+      batch.files_ended = 0;
+      batch.source = source;
+      consume(shard, batch);
+    });
+    ++file_count;
+    byte_count += stored_bytes;
+    if (counters) counters->add_file(stored_bytes);
+  });
+  return ExtractStats{file_count, byte_count, record_count, reject_count};
 }
 
 const std::vector<std::string>& source_suffixes() {

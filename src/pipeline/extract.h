@@ -44,6 +44,16 @@ ExtractStats extract_events(io::FileSystem& fs, const std::vector<io::FileEntry>
                             const std::function<void(FileBatch<model::EventRecord>&)>& consume,
                             SourceCounters* counters = nullptr);
 
+// As extract_events, but `consume` runs on the reading threads themselves,
+// up to `shards` at once, each call with a shard index < `shards` that no
+// other call holds meanwhile: a sink that keeps one part of its state per
+// shard takes events on every thread without a lock. Batches are chunks of
+// one file (`source`), as for extract_events.
+ExtractStats extract_events_in_shards(io::FileSystem& fs, const std::vector<io::FileEntry>& files, size_t concurrency,
+                                      size_t shards,
+                                      const std::function<void(size_t shard, FileBatch<model::EventRecord>&)>& consume,
+                                      SourceCounters* counters = nullptr);
+
 // The suffixes of source files: *.json and *.json.gz.
 const std::vector<std::string>& source_suffixes();
 

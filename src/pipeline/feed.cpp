@@ -1,7 +1,9 @@
 #include "pipeline/feed.h"
 
 #include <algorithm>
+#include <functional>
 #include <future>
+#include <mutex>
 
 #include "model/error.h"
 #include "pipeline/backfill.h"
@@ -101,16 +103,28 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
     for (Sink* sink : takers) sink->write_songs(batch.records);
     std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(intake.rejects));
   };
-  auto take_events = [&](FileBatch<model::EventRecord>& batch) {
-    intake.events_of_kind +=
-        static_cast<uint64_t>(std::count_if(batch.records.begin(), batch.records.end(), has_event_key));
-    if (window) {
-      size_t left_out = drop_events_outside(batch.records, *window);
-      summary.events_outside_window += left_out;
-      if (left_out > 0) intake.sources_with_events_outside.insert(batch.source);
-    }
-    for (Sink* sink : takers) sink->write_events(batch.records);
+  // A batch of events: counted, held to the window, handed to the sinks by
+  // `write`; what the intake gathers is updated under `intake_mutex` (the
+  // batches of a sharded sink come on several threads at once).
+  auto take_events = [&](FileBatch<model::EventRecord>& batch, const std::function<void()>& write,
+                         std::mutex& intake_mutex) {
+    auto of_kind = static_cast<uint64_t>(std::count_if(batch.records.begin(), batch.records.end(), has_event_key));
+    size_t left_out = window ? drop_events_outside(batch.records, *window) : 0;
+    write();
+    std::lock_guard lock(intake_mutex);
+    intake.events_of_kind += of_kind;
+    summary.events_outside_window += left_out;
+    if (left_out > 0) intake.sources_with_events_outside.insert(batch.source);
     std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(intake.rejects));
+  };
+  std::mutex unshared_intake;  // (one batch at a time: never waited for)
+  auto take_events_in_turn = [&](FileBatch<model::EventRecord>& batch) {
+    take_events(
+        batch,
+        [&] {
+          for (Sink* sink : takers) sink->write_events(batch.records);
+        },
+        unshared_intake);
   };
   auto count_songs = [&](const ExtractStats& stats) {
     summary.song_files = stats.files;
@@ -133,7 +147,22 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
       for (Sink* sink : takers) sink->end_songs();
     }
     PhaseTimer timer(summary, "events", Tally::kEvents);
-    count_events(extract_events(*log_fs, files.events, event_concurrency, take_events, event_counters));
+    // One sink that keeps its events in parts takes them on the reading
+    // threads; otherwise one batch at a time.
+    size_t shards = takers.size() == 1 ? takers.front()->event_shards(event_concurrency) : 0;
+    if (shards > 0) {
+      std::mutex intake_mutex;
+      Sink& sink = *takers.front();
+      count_events(extract_events_in_shards(
+          *log_fs, files.events, event_concurrency, shards,
+          [&](size_t shard, FileBatch<model::EventRecord>& batch) {
+            take_events(
+                batch, [&] { sink.write_event_shard(shard, batch.records); }, intake_mutex);
+          },
+          event_counters));
+    } else {
+      count_events(extract_events(*log_fs, files.events, event_concurrency, take_events_in_turn, event_counters));
+    }
     show_step(summary, "ending the events in", takers);
     for (Sink* sink : takers) sink->end_events();
     return intake;
@@ -152,7 +181,7 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   {
     PhaseTimer timer(summary, "events", Tally::kEvents);
     try {
-      count_events(extract_events(*log_fs, files.events, event_concurrency, take_events, event_counters));
+      count_events(extract_events(*log_fs, files.events, event_concurrency, take_events_in_turn, event_counters));
       show_step(summary, "ending the events in", takers);
       for (Sink* sink : takers) sink->end_events();
     } catch (...) {

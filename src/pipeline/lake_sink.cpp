@@ -109,6 +109,13 @@ struct LakeSink::State {
   // The NextSong events with a user by UTC day: kept (outside the window)
   // and fed by this load.
   std::map<std::optional<int64_t>, int64_t> next_song_events;
+  // What each event shard saw of the above, added up by end_events().
+  struct EventsSeen {
+    std::vector<PlayKey> new_keys;
+    std::set<std::string> touched;
+    std::map<std::optional<int64_t>, int64_t> next_song_events;
+  };
+  std::vector<EventsSeen> seen = std::vector<EventsSeen>(1);
   // After a merge: what the rewritten tables hold beyond the builder's rows.
   int64_t plays_untouched = 0;
   int64_t times_untouched = 0;
@@ -293,16 +300,31 @@ void LakeSink::end_songs() {
     write_artists_table(star, fs, transaction.staged_table_dir("artists"), options_.parquet);
   });
 }
-void LakeSink::write_events(const std::vector<model::EventRecord>& events) {
-  state_->match.add_events(events);
-  state_->star.add_events(events);
-  if (state_->mode == State::Mode::kFull) return;
+void LakeSink::write_events(const std::vector<model::EventRecord>& events) { write_event_shard(0, events); }
+
+size_t LakeSink::event_shards(size_t readers) {
+  // Every part of the events' state is per shard: the builder's plays and
+  // users, the match figures, what a merge needs to know.
+  State& state = *state_;
+  size_t shards = std::max<size_t>(1, std::min(readers, options_.threads));
+  state.star.set_event_shards(shards);
+  state.match.set_event_parts(shards);
+  state.seen.resize(shards);
+  return shards;
+}
+
+void LakeSink::write_event_shard(size_t shard, const std::vector<model::EventRecord>& events) {
+  State& state = *state_;
+  state.match.add_events(shard, events);
+  state.star.add_events(shard, events);
+  if (state.mode == State::Mode::kFull) return;
+  State::EventsSeen& seen = state.seen.at(shard);
   for (const auto& event : events) {
     if (!event.user_id || !event.page || *event.page != "NextSong") continue;
-    ++state_->next_song_events[event.ts ? std::optional<int64_t>(model::day_of_ts(*event.ts)) : std::nullopt];
-    if (!state_->merging()) continue;
-    state_->new_keys.push_back({*event.user_id, event.session_id, event.item_in_session});
-    state_->touched.insert(partition_folder(event.ts));
+    ++seen.next_song_events[event.ts ? std::optional<int64_t>(model::day_of_ts(*event.ts)) : std::nullopt];
+    if (!state.merging()) continue;
+    seen.new_keys.push_back({*event.user_id, event.session_id, event.item_in_session});
+    seen.touched.insert(partition_folder(event.ts));
   }
 }
 
@@ -430,7 +452,16 @@ void LakeSink::write_kept_state() {
 
 std::optional<quality::MatchDiagnostics> LakeSink::match_diagnostics() { return state_->match.result(); }
 
-void LakeSink::end_events() {}
+void LakeSink::end_events() {
+  State& state = *state_;
+  state.match.end_events();
+  for (auto& seen : state.seen) {
+    for (const auto& [day, events] : seen.next_song_events) state.next_song_events[day] += events;
+    state.new_keys.insert(state.new_keys.end(), seen.new_keys.begin(), seen.new_keys.end());
+    state.touched.merge(seen.touched);
+  }
+  state.seen.assign(1, {});
+}
 
 model::TableCounts LakeSink::prepare(RunSummary& summary) {
   if (state_->merging()) {

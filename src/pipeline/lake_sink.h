@@ -33,6 +33,8 @@ class LakeSink final : public Sink {
   void write_songs(const std::vector<model::SongRecord>& songs) override;
   void end_songs() override;
   void write_events(const std::vector<model::EventRecord>& events) override;
+  size_t event_shards(size_t readers) override;
+  void write_event_shard(size_t shard, const std::vector<model::EventRecord>& events) override;
   void end_events() override;
   model::TableCounts prepare(RunSummary& summary) override;
   std::vector<quality::CheckResult> check(const std::vector<quality::Check>& checks) override;

@@ -42,6 +42,29 @@ PartitionValues year_month_partition(const std::string& table, const std::option
   return partition_of(table, {std::to_string(year), std::to_string(month)});
 }
 
+// The writer of each row's year/month partition, for rows that come
+// grouped by month: the partition's path is built once per month, not per
+// row.
+class MonthWriters {
+ public:
+  MonthWriters(PartitionedWriter& table, std::string table_name) : table_(table), table_name_(std::move(table_name)) {}
+  Writer& of(const std::optional<int64_t>& epoch_ms) {
+    std::optional<std::pair<int, unsigned>> month;
+    if (epoch_ms) month = year_month_of(*epoch_ms);
+    if (!writer_ || month != month_) {
+      writer_ = &table_.partition(year_month_partition(table_name_, epoch_ms));
+      month_ = month;
+    }
+    return *writer_;
+  }
+
+ private:
+  PartitionedWriter& table_;
+  std::string table_name_;
+  Writer* writer_ = nullptr;
+  std::optional<std::pair<int, unsigned>> month_;
+};
+
 }  // namespace
 
 lake::PartitionValues start_time_partition(const std::optional<int64_t>& start_time_ms) {
@@ -56,10 +79,12 @@ uint64_t write_songplays_table(const transform::StarBuilder& star, io::FileSyste
                            text_column("artist_id"), int32_column("session_id"), text_column("location"),
                            text_column("user_agent")},
                           options);
-  // Rows are in start_time order, so each month's rows come together.
+  // Rows are in start_time order, so each month's rows come together; the
+  // partition's writer is looked up only when the month changes.
+  MonthWriters months(table, "songplays");
   for (size_t idx = 0; idx < star.songplay_count(); ++idx) {
     transform::SongplayView row = star.songplay(idx);
-    Writer& writer = table.partition(year_month_partition("songplays", row.start_time_ms));
+    Writer& writer = months.of(row.start_time_ms);
     writer.write_int64(row.songplay_id);
     put(writer, row.start_time_ms);
     writer.write_int32(row.user_id);
@@ -121,8 +146,9 @@ uint64_t write_time_table(const transform::StarBuilder& star, io::FileSystem& fs
                           {timestamp_column("start_time", false), int32_column("hour", false),
                            int32_column("day", false), int32_column("week", false), int32_column("weekday", false)},
                           options);
+  MonthWriters months(table, "time");
   for (const auto& time : star.time()) {
-    Writer& writer = table.partition(partition_of("time", {std::to_string(time.year), std::to_string(time.month)}));
+    Writer& writer = months.of(time.start_time_ms);
     writer.write_int64(time.start_time_ms);
     writer.write_int32(time.hour);
     writer.write_int32(time.day);

@@ -115,6 +115,14 @@ class Sink {
   virtual void write_songs(const std::vector<model::SongRecord>& songs) = 0;
   virtual void end_songs() = 0;
   virtual void write_events(const std::vector<model::EventRecord>& events) = 0;
+  // A sink that keeps its events' state in parts, one per thread, returns
+  // how many (at most `readers`) after the songs are in: write_event_shard
+  // may then be called on that many threads at once, each with its own
+  // `shard`, instead of write_events. 0: events come one batch at a time.
+  virtual size_t event_shards(size_t /*readers*/) { return 0; }
+  virtual void write_event_shard(size_t /*shard*/, const std::vector<model::EventRecord>& events) {
+    write_events(events);
+  }
   virtual void end_events() = 0;
   // Builds the star schema; times its phases into `summary`.
   virtual model::TableCounts prepare(RunSummary& summary) = 0;

@@ -1,11 +1,12 @@
 #include "quality/match_diagnostics.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <functional>
 #include <tuple>
-
-#include <fmt/format.h>
 
 #include "model/json_text.h"
 
@@ -28,9 +29,11 @@ std::string length_text(const UnmatchedPair& pair) {
 
 // Orders pairs as the SQL does: most plays first, then song and artist
 // bytewise with NULLs last.
-bool before(const UnmatchedPair& a, const UnmatchedPair& b) {
+// (An UnmatchedPair, or a view of one.)
+template <typename Pair>
+bool before(const Pair& a, const Pair& b) {
   if (a.plays != b.plays) return a.plays > b.plays;
-  auto less = [](const std::optional<std::string>& x, const std::optional<std::string>& y) {
+  auto less = [](const auto& x, const auto& y) {
     if (x == y) return false;
     if (!x) return false;
     if (!y) return true;
@@ -158,7 +161,7 @@ void MatchTally::add_song(const model::SongKeys& song) {
       return;
     case SongsLate::kMatching:
       // Only the keys some event holds.
-      if (pending_hashes_.count(hash)) catalog_.insert(hash);
+      if (parts_[0].pending_hashes.count(hash)) catalog_.insert(hash);
       return;
     case SongsLate::kNearMisses:
       near_misses_->consider(*song.title, *song.artist_name, *song.duration);
@@ -168,27 +171,66 @@ void MatchTally::add_song(const model::SongKeys& song) {
 
 void MatchTally::songs_after_events() { songs_late_ = SongsLate::kMatching; }
 
-void MatchTally::add_events(const std::vector<model::EventRecord>& events) {
+void MatchTally::set_event_parts(size_t parts) { parts_.resize(std::max<size_t>(parts, 1)); }
+
+void MatchTally::add_events(size_t part_idx, const std::vector<model::EventRecord>& events) {
+  Part& part = parts_.at(part_idx);
   for (const auto& event : events) {
     if (event.page != "NextSong" || !event.user_id) continue;
-    ++next_song_events_;
+    ++part.next_song_events;
     bool matchable = event.song && event.artist && event.length;
     if (matchable && songs_late_ != SongsLate::kNo) {
-      pending_hashes_.insert(key_hash(*event.song, *event.artist, *event.length));
-      ++pending_[{*event.song, *event.artist, *event.length}];
+      part.pending_hashes.insert(key_hash(*event.song, *event.artist, *event.length));
+      ++part.pending[{*event.song, *event.artist, *event.length}];
       continue;
     }
     if (matchable && catalog_.count(key_hash(*event.song, *event.artist, *event.length))) {
-      ++matched_;
+      ++part.matched;
       continue;
     }
-    count_unmatched(event.song, event.artist, event.length, 1);
+    part.count_unmatched(event.song, event.artist, event.length, 1);
   }
 }
 
-void MatchTally::count_unmatched(const std::optional<std::string>& song, const std::optional<std::string>& artist,
-                                 std::optional<double> length, int64_t plays) {
-  Pair& pair = unmatched_[{song, artist}];
+void MatchTally::end_events() {
+  Part& sums = parts_[0];
+  for (size_t idx = 1; idx < parts_.size(); ++idx) {
+    Part& part = parts_[idx];
+    sums.next_song_events += part.next_song_events;
+    sums.matched += part.matched;
+    // The part's keys keep viewing its text, kept here.
+    for (const auto& [key, pair] : part.unmatched) sums.add(key, pair);
+    merged_text_.push_back(std::move(part.text));
+    for (auto& [key, plays] : part.pending) sums.pending[key] += plays;
+    sums.pending_hashes.insert(part.pending_hashes.begin(), part.pending_hashes.end());
+  }
+  parts_.resize(1);
+}
+
+int64_t MatchTally::next_song_events() const {
+  int64_t total = 0;
+  for (const auto& part : parts_) total += part.next_song_events;
+  return total;
+}
+
+size_t MatchTally::PairKeyHash::operator()(const PairKey& key) const {
+  auto part = [](const std::optional<std::string_view>& text) {
+    return text ? std::hash<std::string_view>{}(*text) : size_t{0x5bd1e995};
+  };
+  return part(key.song) * 0x9E3779B97F4A7C15ULL ^ part(key.artist);
+}
+
+void MatchTally::Part::count_unmatched(std::optional<std::string_view> song, std::optional<std::string_view> artist,
+                                       std::optional<double> length, int64_t plays) {
+  auto found = unmatched.find(PairKey{song, artist});
+  if (found == unmatched.end()) {
+    auto stored = [this](std::optional<std::string_view> value) -> std::optional<std::string_view> {
+      if (!value) return std::nullopt;
+      return text.copy(*value);
+    };
+    found = unmatched.emplace(PairKey{stored(song), stored(artist)}, Pair{}).first;
+  }
+  Pair& pair = found->second;
   pair.plays += plays;
   if (length) {
     pair.min_length = pair.min_length ? std::min(*pair.min_length, *length) : *length;
@@ -196,36 +238,74 @@ void MatchTally::count_unmatched(const std::optional<std::string>& song, const s
   }
 }
 
+void MatchTally::Part::add(const PairKey& key, const Pair& pair) {
+  auto [slot, inserted] = unmatched.try_emplace(key, pair);
+  if (inserted) return;
+  Pair& sum = slot->second;
+  sum.plays += pair.plays;
+  auto min_of = [](const std::optional<double>& a, const std::optional<double>& b) {
+    return a && b ? std::optional<double>(std::min(*a, *b)) : (a ? a : b);
+  };
+  auto max_of = [](const std::optional<double>& a, const std::optional<double>& b) {
+    return a && b ? std::optional<double>(std::max(*a, *b)) : (a ? a : b);
+  };
+  sum.min_length = min_of(sum.min_length, pair.min_length);
+  sum.max_length = max_of(sum.max_length, pair.max_length);
+}
+
 void MatchTally::end_songs_after_events() {
-  for (const auto& [key, plays] : pending_) {
+  assert(parts_.size() == 1);
+  Part& sums = parts_[0];
+  for (const auto& [key, plays] : sums.pending) {
     const auto& [song, artist, length] = key;
     if (catalog_.count(key_hash(song, artist, length))) {
-      matched_ += plays;
+      sums.matched += plays;
     } else {
-      count_unmatched(song, artist, length, plays);
+      sums.count_unmatched(song, artist, length, plays);
     }
   }
-  pending_.clear();
-  pending_hashes_.clear();
+  sums.pending.clear();
+  sums.pending_hashes.clear();
   near_misses_.emplace(top_unmatched());
   songs_late_ = SongsLate::kNearMisses;
 }
 
 std::vector<UnmatchedPair> MatchTally::top_unmatched() const {
+  struct Candidate {
+    int64_t plays;
+    std::optional<std::string_view> song;
+    std::optional<std::string_view> artist;
+    const Pair* pair;
+  };
+  std::vector<Candidate> candidates;
+  assert(parts_.size() == 1);
+  const auto& unmatched = parts_[0].unmatched;
+  candidates.reserve(unmatched.size());
+  for (const auto& [key, pair] : unmatched) candidates.push_back({pair.plays, key.song, key.artist, &pair});
+  size_t top = std::min(candidates.size(), kTopUnmatched);
+  std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(top), candidates.end(),
+                    before<Candidate>);
+  auto owned = [](const std::optional<std::string_view>& text) {
+    return text ? std::optional<std::string>(*text) : std::nullopt;
+  };
   std::vector<UnmatchedPair> pairs;
-  for (const auto& [key, pair] : unmatched_) {
-    pairs.push_back({key.first, key.second, pair.plays, pair.min_length, pair.max_length, {}});
+  for (size_t idx = 0; idx < top; ++idx) {
+    const Candidate& candidate = candidates[idx];
+    pairs.push_back({owned(candidate.song),
+                     owned(candidate.artist),
+                     candidate.plays,
+                     candidate.pair->min_length,
+                     candidate.pair->max_length,
+                     {}});
   }
-  size_t top = std::min(pairs.size(), kTopUnmatched);
-  std::partial_sort(pairs.begin(), pairs.begin() + static_cast<std::ptrdiff_t>(top), pairs.end(), before);
-  pairs.resize(top);
   return pairs;
 }
 
 MatchDiagnostics MatchTally::result() const {
   MatchDiagnostics match;
-  match.next_song_events = next_song_events_;
-  match.matched = matched_;
+  assert(parts_.size() == 1);
+  match.next_song_events = parts_[0].next_song_events;
+  match.matched = parts_[0].matched;
   if (near_misses_) {
     match.top_unmatched = near_misses_->described();
     return match;

@@ -14,10 +14,12 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "model/records.h"
+#include "model/text_arena.h"
 
 namespace sparkify::quality {
 
@@ -78,16 +80,24 @@ class NearMissSearch {
 // lake's day without new song files) calls songs_after_events() first,
 // then add_events(), add_song() for every song, end_songs_after_events(),
 // and add_song() again for every song (the near misses), then result().
+//
+// Events may be counted in parts, one per thread that feeds them
+// (set_event_parts(), then add_events(part, …) on each part's thread, the
+// catalog only read); end_events() adds the parts up, before
+// end_songs_after_events() or result().
 class MatchTally {
  public:
   void add_songs(const std::vector<model::SongRecord>& songs);
   void add_song(const model::SongKeys& song);
-  void add_events(const std::vector<model::EventRecord>& events);
+  void set_event_parts(size_t parts);
+  void add_events(const std::vector<model::EventRecord>& events) { add_events(0, events); }
+  void add_events(size_t part, const std::vector<model::EventRecord>& events);
+  void end_events();
   void songs_after_events();
   void end_songs_after_events();
   MatchDiagnostics result() const;
   // NextSong events with a user, so far: what songplays are made of.
-  int64_t next_song_events() const { return next_song_events_; }
+  int64_t next_song_events() const;
 
  private:
   struct Pair {
@@ -95,26 +105,48 @@ class MatchTally {
     std::optional<double> min_length;
     std::optional<double> max_length;
   };
+  // An unmatched (song, artist) pair, looked up by views: an event's text
+  // is copied only the first time its pair is seen.
+  struct PairKey {
+    std::optional<std::string_view> song;
+    std::optional<std::string_view> artist;
+    bool operator==(const PairKey&) const = default;
+  };
+  struct PairKeyHash {
+    size_t operator()(const PairKey& key) const;
+  };
+  // The counts of the events one part was fed.
+  struct Part {
+    int64_t next_song_events = 0;
+    int64_t matched = 0;
+    std::unordered_map<PairKey, Pair, PairKeyHash> unmatched;
+    model::TextArena text;  // what the keys of unmatched view
+    // Songs after events: the events' (song, artist, length) with their
+    // counts, and their hashes, until end_songs_after_events() settles them.
+    std::map<std::tuple<std::string, std::string, double>, int64_t> pending;
+    std::unordered_set<uint64_t> pending_hashes;
+
+    void count_unmatched(std::optional<std::string_view> song, std::optional<std::string_view> artist,
+                         std::optional<double> length, int64_t plays);
+    void add(const PairKey& key, const Pair& pair);
+  };
+
   // Hashes of the catalog's (title, artist name, duration): a lookup per
   // event without copying its text.
   std::unordered_set<uint64_t> catalog_;
   // One song per distinct key, searched for near misses of the few most
   // frequent unmatched pairs only when the result is asked for.
   std::vector<CatalogSong> catalog_songs_;
-  std::map<std::pair<std::optional<std::string>, std::optional<std::string>>, Pair> unmatched_;
-  int64_t next_song_events_ = 0;
-  int64_t matched_ = 0;
+  // Part 0 holds the sums once end_events() has added the others up.
+  std::vector<Part> parts_ = std::vector<Part>(1);
+  // The text of the parts added up, which part 0's keys view.
+  std::vector<model::TextArena> merged_text_;
 
-  void count_unmatched(const std::optional<std::string>& song, const std::optional<std::string>& artist,
-                       std::optional<double> length, int64_t plays);
   std::vector<UnmatchedPair> top_unmatched() const;
 
-  // Songs after events: the events' (song, artist, length) with their
-  // counts, and their hashes, until end_songs_after_events() settles them;
-  // then the search for the near misses of the top pairs.
+  // Songs after events: matching first, then the search for the near
+  // misses of the top pairs.
   enum class SongsLate { kNo, kMatching, kNearMisses } songs_late_ = SongsLate::kNo;
-  std::map<std::tuple<std::string, std::string, double>, int64_t> pending_;
-  std::unordered_set<uint64_t> pending_hashes_;
   std::optional<NearMissSearch> near_misses_;
 };
 

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <functional>
 #include <iterator>
+#include <stdexcept>
 #include <unordered_set>
 
 #include "transform/calendar.h"
@@ -43,6 +44,21 @@ int64_t user_day_key(int32_t user_id, const std::optional<int64_t>& ts) {
   int32_t day = INT32_MIN;
   if (ts) day = static_cast<int32_t>(*ts >= 0 ? *ts / kMsPerDay : -((-*ts + kMsPerDay - 1) / kMsPerDay));
   return (static_cast<int64_t>(user_id) << 32) | static_cast<uint32_t>(day);
+}
+
+// A play's text id: the pool in the top kPoolBits bits (0: the builder's
+// own, 1 + k: shard k's), the id within it below. The all-ones id is
+// StringPool::kNull, so the last pool is never used.
+constexpr uint32_t kPoolBits = 6;
+constexpr uint32_t kLocalBits = 32 - kPoolBits;
+constexpr uint32_t kLocalMask = (uint32_t{1} << kLocalBits) - 1;
+constexpr size_t kMaxShards = (size_t{1} << kPoolBits) - 2;
+
+uint32_t pooled(uint32_t pool, uint32_t local) {
+  if (local == StringPool::kNull) return StringPool::kNull;
+  if (local >= kLocalMask)
+    throw std::length_error("more distinct texts in one part of the events than a play can name");
+  return (pool << kLocalBits) | local;
 }
 
 }  // namespace
@@ -92,24 +108,69 @@ struct StarBuilder::MatchKeyHash {
   }
 };
 
+// The chosen song's ids, in song_ids_: a play takes them without touching
+// the pool, so that shards match on their own threads.
 struct StarBuilder::Match {
-  std::string song_id;
-  std::optional<std::string> artist_id;
+  uint32_t song_id;
+  uint32_t artist_id;
 };
 
-struct StarBuilder::UserLatest {
+// The user attributes of an event that the users rule compares and keeps,
+// with text as `Text`.
+template <typename Text>
+struct UserAttributes {
   std::optional<int64_t> ts;
   std::optional<int32_t> item_in_session;
   std::optional<int32_t> session_id;
-  std::optional<std::string> level;
-  std::optional<std::string> first_name;
-  std::optional<std::string> last_name;
-  std::optional<std::string> gender;
+  std::optional<Text> level;
+  std::optional<Text> first_name;
+  std::optional<Text> last_name;
+  std::optional<Text> gender;
+
+  template <typename Other>
+  static UserAttributes of(const Other& other) {
+    auto text = [](const auto& value) { return value ? std::optional<Text>(Text(*value)) : std::nullopt; };
+    return {other.ts,          other.item_in_session,  other.session_id,
+            text(other.level), text(other.first_name), text(other.last_name),
+            text(other.gender)};
+  }
+};
+
+// An event's attributes as views: compared for every event.
+struct StarBuilder::UserEvent : UserAttributes<std::string_view> {
+  UserEvent(UserAttributes<std::string_view> attributes) : UserAttributes(std::move(attributes)) {}
+  template <typename Event>
+  static UserEvent of(const Event& event) {
+    return UserAttributes<std::string_view>::of(event);
+  }
+};
+
+// The latest event of a user (or a user's day) so far, owned: copied only
+// when an event beats it, not for every event compared.
+struct StarBuilder::UserLatest : UserAttributes<std::string> {
+  UserEvent view() const { return UserEvent::of(*this); }
+  void take(const UserEvent& event) { UserAttributes<std::string>::operator=(UserAttributes<std::string>::of(event)); }
+};
+
+// The events fed to one thread: their plays, with text ids of the shard's
+// own pool, and their users' latest events.
+struct StarBuilder::EventShard {
+  explicit EventShard(uint32_t pool_id) : pool(pool_id) {}
+  uint32_t pool;
+  StringPool text;
+  std::deque<Play> plays;
+  LatestByUser latest_by_user;
+  std::unique_ptr<LatestByUserDay> latest_by_user_day;
+  int64_t events_added = 0;
+
+  uint32_t intern(const std::optional<std::string>& value) { return pooled(pool, text.intern(value)); }
 };
 
 StarBuilder::StarBuilder()
     : matches_(std::make_unique<std::unordered_map<MatchKey, Match, MatchKeyHash>>()),
-      latest_by_user_(std::make_unique<std::unordered_map<int32_t, UserLatest>>()) {}
+      latest_by_user_(std::make_unique<LatestByUser>()) {
+  set_event_shards(1);
+}
 
 StarBuilder::~StarBuilder() = default;
 
@@ -178,19 +239,22 @@ void StarBuilder::finish_songs() {
 
 void StarBuilder::index_match(const model::SongKeys& song) {
   if (!song.matchable()) return;
-  keep_smallest(MatchKey{text_.intern(*song.title), text_.intern(*song.artist_name), normalized(*song.duration)}, song);
+  keep_smallest(MatchKey{intern_common(*song.title), intern_common(*song.artist_name), normalized(*song.duration)},
+                song);
 }
 
 void StarBuilder::keep_smallest(const MatchKey& key, const model::SongKeys& song) {
   // Per (title, artist_name, duration), the song with the smallest
   // song_id, then artist_id: one pass keeping the smallest so far.
-  auto [slot, inserted] = matches_->try_emplace(key, Match{std::string(*song.song_id), owned(song.artist_id)});
-  if (inserted) return;
-  Match& kept = slot->second;
-  int order = song.song_id->compare(kept.song_id);
-  if (order < 0 || (order == 0 && compare_asc(song.artist_id, std::optional<std::string_view>(kept.artist_id)) < 0)) {
-    kept = Match{std::string(*song.song_id), owned(song.artist_id)};
+  auto ids = [&] { return Match{song_ids_.intern(*song.song_id), song_ids_.intern(song.artist_id)}; };
+  auto [slot, inserted] = matches_->try_emplace(key, Match{StringPool::kNull, StringPool::kNull});
+  if (inserted) {
+    slot->second = ids();
+    return;
   }
+  Match& kept = slot->second;
+  int order = song.song_id->compare(*song_ids_.get(kept.song_id));
+  if (order < 0 || (order == 0 && compare_asc(song.artist_id, song_ids_.get(kept.artist_id)) < 0)) kept = ids();
 }
 
 void StarBuilder::finish_songs_for_matching() {
@@ -204,10 +268,13 @@ void StarBuilder::add_song_keys(const model::SongKeys& song) {
   assert(song_rows_ && !finished_);
   // Only a song whose title and artist name some play holds can match one.
   if (!song.matchable()) return;
-  auto title = text_.find(*song.title);
-  auto artist_name = text_.find(*song.artist_name);
-  if (!title || !artist_name) return;
-  keep_smallest(MatchKey{*title, *artist_name, normalized(*song.duration)}, song);
+  auto held = [this](std::string_view text) {
+    return text_.find(text) ||
+           std::any_of(shards_.begin(), shards_.end(), [&](const auto& shard) { return shard->text.find(text); });
+  };
+  if (!held(*song.title) || !held(*song.artist_name)) return;
+  keep_smallest(MatchKey{intern_common(*song.title), intern_common(*song.artist_name), normalized(*song.duration)},
+                song);
   match_in_finish_ = true;
 }
 
@@ -217,14 +284,27 @@ void StarBuilder::set_song_table_rows(size_t song_rows, size_t artist_rows) {
   artist_rows_ = artist_rows;
 }
 
-void StarBuilder::add_events(const std::vector<model::EventRecord>& events) {
+void StarBuilder::set_event_shards(size_t shards) {
+  assert(shards >= 1);
+  assert(no_events_yet());
+  if (shards > kMaxShards) throw std::invalid_argument("more event shards than a play's text ids can name");
+  shards_.clear();
+  for (size_t idx = 0; idx < shards; ++idx) {
+    shards_.push_back(std::make_unique<EventShard>(static_cast<uint32_t>(idx + 1)));
+    if (latest_by_user_day_) shards_.back()->latest_by_user_day = std::make_unique<LatestByUserDay>();
+  }
+}
+
+void StarBuilder::add_events(size_t shard_idx, const std::vector<model::EventRecord>& events) {
   assert(songs_finished_ && !finished_);
-  events_added_ += static_cast<int64_t>(events.size());
+  // Only this shard is written; text_ and the match index are only read
+  // (nothing writes them while events come in).
+  EventShard& shard = *shards_.at(shard_idx);
+  shard.events_added += static_cast<int64_t>(events.size());
   for (const auto& event : events) {
     if (!event.user_id) continue;  // logged-out events give no user and no songplay
 
-    consider_user_event(*event.user_id, UserLatest{event.ts, event.item_in_session, event.session_id, event.level,
-                                                   event.first_name, event.last_name, event.gender});
+    consider_user_event(*event.user_id, UserEvent::of(event), shard.latest_by_user, shard.latest_by_user_day.get());
 
     if (!event.page || *event.page != "NextSong") continue;
     Play play;
@@ -237,13 +317,19 @@ void StarBuilder::add_events(const std::vector<model::EventRecord>& events) {
     play.session_id = event.session_id.value_or(0);
     play.has_item = event.item_in_session.has_value();
     play.item_in_session = event.item_in_session.value_or(0);
-    play.level = text_.intern(event.level);
-    play.song = text_.intern(event.song);
-    play.artist = text_.intern(event.artist);
-    play.location = text_.intern(event.location);
-    play.user_agent = text_.intern(event.user_agent);
-    add_play(play);
+    play.level = shard.intern(event.level);
+    play.song = shard.intern(event.song);
+    play.artist = shard.intern(event.artist);
+    play.location = shard.intern(event.location);
+    play.user_agent = shard.intern(event.user_agent);
+    match(play);
+    shard.plays.push_back(play);
   }
+}
+
+bool StarBuilder::no_events_yet() const {
+  return events_added_ == 0 &&
+         std::all_of(shards_.begin(), shards_.end(), [](const auto& shard) { return shard->events_added == 0; });
 }
 
 void StarBuilder::add_play(Play play) {
@@ -251,20 +337,38 @@ void StarBuilder::add_play(Play play) {
   plays_.push_back(play);
 }
 
+std::optional<std::string_view> StarBuilder::text_of(uint32_t id) const {
+  if (id == StringPool::kNull) return std::nullopt;
+  uint32_t pool = id >> kLocalBits;
+  const StringPool& texts = pool == 0 ? text_ : shards_[pool - 1]->text;
+  return texts.get(id & kLocalMask);
+}
+
+std::optional<uint32_t> StarBuilder::common_id(uint32_t id) const {
+  if (id == StringPool::kNull) return std::nullopt;
+  if ((id >> kLocalBits) == 0) return id;
+  return text_.find(*text_of(id));
+}
+
+uint32_t StarBuilder::intern_common(std::optional<std::string_view> value) { return pooled(0, text_.intern(value)); }
+
 void StarBuilder::match(Play& play) {
-  if (play.has_length && play.song != StringPool::kNull && play.artist != StringPool::kNull) {
-    auto match = matches_->find(MatchKey{play.song, play.artist, play.length});
-    if (match != matches_->end()) {
-      play.matched_song_id = song_ids_.intern(match->second.song_id);
-      play.matched_artist_id = song_ids_.intern(match->second.artist_id);
-    }
+  if (!play.has_length || matches_->empty()) return;
+  auto song = common_id(play.song);
+  auto artist = common_id(play.artist);
+  if (!song || !artist) return;
+  auto match = matches_->find(MatchKey{*song, *artist, play.length});
+  if (match != matches_->end()) {
+    play.matched_song_id = match->second.song_id;
+    play.matched_artist_id = match->second.artist_id;
   }
 }
 
-void StarBuilder::consider_user_event(int32_t user_id, const UserLatest& event) {
+template <typename Map>
+void StarBuilder::keep_latest(Map& map, typename Map::key_type key, const UserEvent& event) {
   // The latest event by ts, item_in_session, session_id desc, then the
   // attributes themselves for a total order.
-  auto later = [](const UserLatest& a, const UserLatest& b) {
+  auto later = [](const UserEvent& a, const UserEvent& b) {
     int c = compare_desc(a.ts, b.ts);
     if (c == 0) c = compare_desc(a.item_in_session, b.item_in_session);
     if (c == 0) c = compare_desc(a.session_id, b.session_id);
@@ -274,17 +378,20 @@ void StarBuilder::consider_user_event(int32_t user_id, const UserLatest& event) 
     if (c == 0) c = compare_asc(a.gender, b.gender);
     return c < 0;
   };
-  auto keep = [&](auto& map, auto key) {
-    auto [slot, inserted] = map.try_emplace(key);
-    if (inserted || later(event, slot->second)) slot->second = event;
-  };
-  keep(*latest_by_user_, user_id);
-  if (latest_by_user_day_) keep(*latest_by_user_day_, user_day_key(user_id, event.ts));
+  auto [slot, inserted] = map.try_emplace(key);
+  if (inserted || later(event, slot->second.view())) slot->second.take(event);
+}
+
+void StarBuilder::consider_user_event(int32_t user_id, const UserEvent& event, LatestByUser& by_user,
+                                      LatestByUserDay* by_user_day) {
+  keep_latest(by_user, user_id, event);
+  if (by_user_day) keep_latest(*by_user_day, user_day_key(user_id, event.ts), event);
 }
 
 void StarBuilder::keep_user_days() {
-  assert(events_added_ == 0);
-  latest_by_user_day_ = std::make_unique<std::unordered_map<int64_t, UserLatest>>();
+  assert(no_events_yet());
+  latest_by_user_day_ = std::make_unique<LatestByUserDay>();
+  for (const auto& shard : shards_) shard->latest_by_user_day = std::make_unique<LatestByUserDay>();
 }
 
 StarBuilder::Play StarBuilder::kept_key(const KeptPlay& kept) {
@@ -307,11 +414,11 @@ void StarBuilder::add_kept_plays(const std::vector<KeptPlay>& plays) {
     play.ts = kept.ts.value_or(0);
     play.has_length = kept.length.has_value();
     play.length = normalized(kept.length.value_or(0));
-    play.level = text_.intern(kept.level);
-    play.song = text_.intern(kept.song);
-    play.artist = text_.intern(kept.artist);
-    play.location = text_.intern(kept.location);
-    play.user_agent = text_.intern(kept.user_agent);
+    play.level = intern_common(kept.level);
+    play.song = intern_common(kept.song);
+    play.artist = intern_common(kept.artist);
+    play.location = intern_common(kept.location);
+    play.user_agent = intern_common(kept.user_agent);
     add_play(play);
   }
 }
@@ -328,8 +435,7 @@ void StarBuilder::add_replaced_play_ids(const std::vector<KeptPlay>& plays) {
 void StarBuilder::add_kept_user_days(const std::vector<KeptUserDay>& days) {
   assert(!finished_);
   for (const auto& day : days) {
-    consider_user_event(day.user_id, UserLatest{day.ts, day.item_in_session, day.session_id, day.level,
-                                                day.first_name, day.last_name, day.gender});
+    consider_user_event(day.user_id, UserEvent::of(day), *latest_by_user_, latest_by_user_day_.get());
   }
 }
 
@@ -337,14 +443,37 @@ void StarBuilder::number_new_plays_after(int64_t largest_kept_id) {
   largest_kept_id_ = std::max(largest_kept_id_, largest_kept_id);
 }
 
+void StarBuilder::merge_shards() {
+  for (auto& shard : shards_) {
+    events_added_ += shard->events_added;
+    shard->events_added = 0;
+    // Front to back, so that the shard's blocks are freed as the builder's
+    // grow: never both copies whole.
+    while (!shard->plays.empty()) {
+      plays_.push_back(shard->plays.front());
+      shard->plays.pop_front();
+    }
+    for (const auto& [user_id, latest] : shard->latest_by_user) {
+      consider_user_event(user_id, latest.view(), *latest_by_user_, nullptr);
+    }
+    shard->latest_by_user.clear();
+    if (shard->latest_by_user_day) {
+      for (const auto& [key, latest] : *shard->latest_by_user_day)
+        keep_latest(*latest_by_user_day_, key, latest.view());
+      shard->latest_by_user_day->clear();
+    }
+  }
+}
+
 void StarBuilder::finish() {
   assert(songs_finished_ && !finished_);
+  merge_shards();
   if (match_in_finish_) {
     for (auto& play : plays_) match(play);
   }
   // One songplay per (user_id, session_id, item_in_session): keep the first
   // by ts, level, song, artist, length, location, user_agent.
-  auto text_cmp = [this](uint32_t a, uint32_t b) { return compare_asc(text_.get(a), text_.get(b)); };
+  auto text_cmp = [this](uint32_t a, uint32_t b) { return a == b ? 0 : compare_asc(text_of(a), text_of(b)); };
   std::sort(plays_.begin(), plays_.end(), [&](const Play& a, const Play& b) {
     if (a.user_id != b.user_id) return a.user_id < b.user_id;
     if (int c = compare_asc(a.session_opt(), b.session_opt())) return c < 0;
@@ -416,12 +545,12 @@ KeptPlay StarBuilder::kept_play(size_t index) const {
   kept.user_id = play.user_id;
   kept.session_id = play.session_opt();
   kept.item_in_session = play.item_opt();
-  kept.level = owned(text_.get(play.level));
-  kept.song = owned(text_.get(play.song));
-  kept.artist = owned(text_.get(play.artist));
+  kept.level = owned(text_of(play.level));
+  kept.song = owned(text_of(play.song));
+  kept.artist = owned(text_of(play.artist));
   kept.length = play.length_opt();
-  kept.location = owned(text_.get(play.location));
-  kept.user_agent = owned(text_.get(play.user_agent));
+  kept.location = owned(text_of(play.location));
+  kept.user_agent = owned(text_of(play.user_agent));
   return kept;
 }
 
@@ -454,12 +583,12 @@ SongplayView StarBuilder::songplay(size_t index) const {
   view.songplay_id = play.id;
   view.start_time_ms = play.ts_opt();
   view.user_id = play.user_id;
-  view.level = text_.get(play.level);
+  view.level = text_of(play.level);
   view.song_id = song_ids_.get(play.matched_song_id);
   view.artist_id = song_ids_.get(play.matched_artist_id);
   view.session_id = play.session_opt();
-  view.location = text_.get(play.location);
-  view.user_agent = text_.get(play.user_agent);
+  view.location = text_of(play.location);
+  view.user_agent = text_of(play.user_agent);
   return view;
 }
 

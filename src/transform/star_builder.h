@@ -90,8 +90,14 @@ class StarBuilder {
   void finish_songs_for_matching();
   void add_song_keys(const model::SongKeys& song);
   void set_song_table_rows(size_t song_rows, size_t artist_rows);
-  // Requires finish_songs().
-  void add_events(const std::vector<model::EventRecord>& events);
+  // Before the first event: how many threads add events at once (1 by
+  // default). Shard `idx` < `shards` may then be fed by its own thread,
+  // all at once; each keeps its plays, their text and its users apart
+  // until finish() merges them, so that no lock is taken per event.
+  void set_event_shards(size_t shards);
+  // Requires finish_songs(). The one-argument form feeds shard 0.
+  void add_events(const std::vector<model::EventRecord>& events) { add_events(0, events); }
+  void add_events(size_t shard, const std::vector<model::EventRecord>& events);
   // Deduplicates and numbers songplays, builds users and time.
   void finish();
 
@@ -131,9 +137,26 @@ class StarBuilder {
   struct MatchKey;
   struct MatchKeyHash;
   struct Match;
+  struct UserEvent;
   struct UserLatest;
+  struct EventShard;
+  using LatestByUser = std::unordered_map<int32_t, UserLatest>;
+  using LatestByUserDay = std::unordered_map<int64_t, UserLatest>;
 
-  void consider_user_event(int32_t user_id, const UserLatest& event);
+  // Keeps `event` as the key's latest if it is (the users rule).
+  template <typename Map>
+  static void keep_latest(Map& map, typename Map::key_type key, const UserEvent& event);
+  // Keeps `event` as the user's (and the user's day's) latest if it is.
+  static void consider_user_event(int32_t user_id, const UserEvent& event, LatestByUser& by_user,
+                                  LatestByUserDay* by_user_day);
+  // The text of an id of text_ or of a shard's pool, and the id of the
+  // same text in text_ (what the match index is keyed by), if it is there.
+  std::optional<std::string_view> text_of(uint32_t id) const;
+  std::optional<uint32_t> common_id(uint32_t id) const;
+  uint32_t intern_common(std::optional<std::string_view> value);
+  bool no_events_yet() const;
+  // Moves every shard's plays and users into the builder's own.
+  void merge_shards();
   void add_play(Play play);
   // Adds a song to the song-matching index (finish_songs' rule).
   void index_match(const model::SongKeys& song);
@@ -151,17 +174,20 @@ class StarBuilder {
 
   // (title, artist_name, duration) → the song with the smallest song_id.
   std::unique_ptr<std::unordered_map<MatchKey, Match, MatchKeyHash>> matches_;
-  std::unique_ptr<std::unordered_map<int32_t, UserLatest>> latest_by_user_;
+  std::unique_ptr<LatestByUser> latest_by_user_;
   // (user_id, UTC day) → that day's latest event; only with keep_user_days().
-  std::unique_ptr<std::unordered_map<int64_t, UserLatest>> latest_by_user_day_;
+  std::unique_ptr<LatestByUserDay> latest_by_user_day_;
+  std::vector<std::unique_ptr<EventShard>> shards_;
   int64_t largest_kept_id_ = 0;
   // A deque: it grows without the copy a vector makes when it doubles,
   // which at ten million plays would hold both copies at the peak.
   std::deque<Play> plays_;
-  // level, song, artist, location, user agent of events, and the titles
-  // and artist names of songs: one pool, so a match compares ids.
+  // level, song, artist, location, user agent of kept plays, and the
+  // titles and artist names of songs: one pool, so a match compares ids.
+  // A play's text id names its pool in its top bits: 0 for this one, 1 + k
+  // for shard k's (the text of the events fed to it).
   StringPool text_;
-  StringPool song_ids_;  // song_id and artist_id of matched songs
+  StringPool song_ids_;  // song_id and artist_id of the songs matching indexes
   int64_t events_added_ = 0;
   int64_t songs_added_ = 0;
   bool songs_finished_ = false;

@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
+
+#include "model/text_arena.h"
 
 namespace sparkify::transform {
 
@@ -30,10 +32,12 @@ class StringPool {
   uint32_t intern(std::string_view value) {
     auto found = index_.find(value);
     if (found != index_.end()) return found->second;
-    // A deque never moves its elements, so the views used as keys stay valid.
-    const std::string& stored = values_.emplace_back(value);
-    uint32_t id = static_cast<uint32_t>(values_.size() - 1);
-    index_.emplace(std::string_view(stored), id);
+    // The arena never moves what it holds, so the views used as keys stay
+    // valid.
+    std::string_view stored = text_.copy(value);
+    uint32_t id = static_cast<uint32_t>(values_.size());
+    values_.push_back(stored);
+    index_.emplace(stored, id);
     return id;
   }
 
@@ -46,13 +50,14 @@ class StringPool {
 
   std::optional<std::string_view> get(uint32_t id) const {
     if (id == kNull) return std::nullopt;
-    return std::string_view(values_[id]);
+    return values_[id];
   }
 
   size_t size() const { return values_.size(); }
 
  private:
-  std::deque<std::string> values_;
+  model::TextArena text_;
+  std::vector<std::string_view> values_;
   std::unordered_map<std::string_view, uint32_t> index_;
 };
 

@@ -5,8 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <sstream>
+#include <thread>
 
 #include "io/local_file_system.h"
 #include "model/error.h"
@@ -38,6 +42,40 @@ TEST(ExtractAndBuild, FixturesGiveTheContractsRows) {
   EXPECT_EQ(events.files, data.event_files);
   EXPECT_EQ(events.records, data.events);
   EXPECT_EQ(songs.rejects + events.rejects, 0u);
+  EXPECT_EQ(testing::first_difference(testing::fixture_star(), builder.to_star_schema()), "");
+}
+
+// Events taken on the reading threads, each call with a shard no other call
+// holds meanwhile, build the same rows; more readers than shards wait
+// their turn.
+TEST(ExtractAndBuild, EventsInShardsGiveTheContractsRows) {
+  DataSet data = testing::fixture_data_set();
+  io::LocalFileSystem fs;
+  transform::StarBuilder builder;
+  extract_songs(fs, fs.list(data.song_data(), source_suffixes()), 2,
+                [&](FileBatch<model::SongRecord>& batch) { builder.add_songs(batch.records); });
+  builder.finish_songs();
+  constexpr size_t kShards = 2;
+  builder.set_event_shards(kShards);
+  std::array<std::atomic<int>, kShards> holders{};
+  std::atomic<bool> shared{false};
+  std::atomic<bool> out_of_range{false};
+  ExtractStats events = extract_events_in_shards(fs, fs.list(data.log_data(), source_suffixes()), 4, kShards,
+                                                 [&](size_t shard, FileBatch<model::EventRecord>& batch) {
+                                                   if (shard >= kShards) {
+                                                     out_of_range = true;
+                                                     return;
+                                                   }
+                                                   if (holders[shard]++ != 0) shared = true;
+                                                   std::this_thread::sleep_for(std::chrono::milliseconds(2));
+                                                   builder.add_events(shard, batch.records);
+                                                   --holders[shard];
+                                                 });
+  builder.finish();
+  EXPECT_FALSE(out_of_range);
+  EXPECT_FALSE(shared);
+  EXPECT_EQ(events.files, data.event_files);
+  EXPECT_EQ(events.records, data.events);
   EXPECT_EQ(testing::first_difference(testing::fixture_star(), builder.to_star_schema()), "");
 }
 

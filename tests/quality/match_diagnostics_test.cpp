@@ -65,6 +65,39 @@ MatchDiagnostics songs_after_events() {
   return tally.result();
 }
 
+// The events counted in parts, as the reading threads count them, one
+// every `parts` to each part.
+MatchDiagnostics in_parts(size_t parts, bool songs_late) {
+  MatchTally tally;
+  if (songs_late) {
+    tally.songs_after_events();
+  } else {
+    tally.add_songs(songs());
+  }
+  tally.set_event_parts(parts);
+  auto all = events();
+  for (size_t part = 0; part < parts; ++part) {
+    std::vector<model::EventRecord> some;
+    for (size_t idx = part; idx < all.size(); idx += parts) some.push_back(all[idx]);
+    tally.add_events(part, some);
+  }
+  tally.end_events();
+  if (songs_late) {
+    for (const auto& record : songs()) tally.add_song(model::SongKeys::of(record));
+    tally.end_songs_after_events();
+    for (const auto& record : songs()) tally.add_song(model::SongKeys::of(record));
+  }
+  return tally.result();
+}
+
+TEST(MatchTally, EventsCountedInPartsGiveTheSameFigures) {
+  for (size_t parts : {2, 3, 5}) {
+    EXPECT_EQ(match_json(in_parts(parts, false)), match_json(songs_first())) << parts;
+    EXPECT_EQ(match_json(in_parts(parts, true)), match_json(songs_first())) << parts;
+    EXPECT_EQ(in_parts(parts, false).next_song_events, 12);
+  }
+}
+
 TEST(MatchTally, CountsMatchesAndFindsNearMisses) {
   MatchDiagnostics match = songs_first();
   EXPECT_EQ(match.next_song_events, 12);

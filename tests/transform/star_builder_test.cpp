@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <set>
+#include <thread>
 #include <tuple>
 
 #include "support/edge_records.h"
@@ -20,6 +21,42 @@ model::StarSchema build(const std::vector<model::SongRecord>& songs, const std::
   builder.add_events(events);
   builder.finish();
   return builder.to_star_schema();
+}
+
+// The events dealt out to `shards` shards, one every `shards` (each shard's
+// batches added on its own thread, as the reading threads add them).
+model::StarSchema build_in_shards(const std::vector<model::SongRecord>& songs,
+                                  const std::vector<model::EventRecord>& events, size_t shards) {
+  StarBuilder builder;
+  builder.add_songs(songs);
+  builder.finish_songs();
+  builder.set_event_shards(shards);
+  std::vector<std::thread> threads;
+  for (size_t shard = 0; shard < shards; ++shard) {
+    threads.emplace_back([&, shard] {
+      std::vector<model::EventRecord> part;
+      for (size_t idx = shard; idx < events.size(); idx += shards) part.push_back(events[idx]);
+      // In two batches, as a file read in chunks comes.
+      std::vector<model::EventRecord> first(part.begin(), part.begin() + static_cast<ptrdiff_t>(part.size() / 2));
+      std::vector<model::EventRecord> second(part.begin() + static_cast<ptrdiff_t>(part.size() / 2), part.end());
+      builder.add_events(shard, first);
+      builder.add_events(shard, second);
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  builder.finish();
+  return builder.to_star_schema();
+}
+
+// Events fed in shards, each with its own text and users, give the tables
+// of one shard fed them all, ids included.
+TEST(StarBuilder, EventsInShardsGiveTheTablesOfOneShard) {
+  auto songs = testing::edge_songs();
+  auto events = testing::edge_events();
+  model::StarSchema whole = build(songs, events);
+  for (size_t shards : {2, 3, 7}) {
+    EXPECT_EQ(testing::first_difference(whole, build_in_shards(songs, events, shards)), "") << shards << " shards";
+  }
 }
 
 TEST(StarBuilder, SongsPickTheFirstRowPerSongId) {

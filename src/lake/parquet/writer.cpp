@@ -230,8 +230,13 @@ void Writer::end_row() {
 
 namespace {
 
+// The values after which a chunk whose values are over 90% distinct gives up
+// its dictionary.
+constexpr size_t kDistinctProbe = 4096;
+
 // Builds a dictionary of a chunk's values, or gives up (returns false) once
-// it passes `max_bytes`: then PLAIN is smaller or about as small.
+// it passes `max_bytes`, or once its first kDistinctProbe values are over
+// 90% distinct: then PLAIN is smaller or about as small.
 template <typename Key, typename GetKey>
 bool build_dictionary(size_t value_count, GetKey get_key, size_t key_bytes_fixed, size_t max_bytes,
                       std::vector<uint32_t>& indices, std::vector<size_t>& first_of_entry) {
@@ -252,6 +257,10 @@ bool build_dictionary(size_t value_count, GetKey get_key, size_t key_bytes_fixed
       if (dictionary_bytes > max_bytes) return false;
     }
     indices[value_idx] = slot->second;
+    // Nearly every value new so far (ids, timestamps): a dictionary would be
+    // as long as the values; found after kDistinctProbe values rather than
+    // after a table of the whole chunk.
+    if (value_idx + 1 == kDistinctProbe && first_of_entry.size() * 10 > kDistinctProbe * 9) return false;
   }
   // A dictionary as long as the values saves nothing.
   return first_of_entry.size() < value_count || value_count == 0 ? true : value_count < 16;

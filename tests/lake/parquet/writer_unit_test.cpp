@@ -214,6 +214,25 @@ TEST(ParquetWriter, AllDistinctValuesAreWrittenPlain) {
   EXPECT_TRUE(file.chunks[0][0].dictionary.empty());
 }
 
+// Ids and timestamps: the first 4096 values over 90% distinct give up the
+// dictionary there, even though later values repeat; a column whose first
+// values repeat enough keeps it.
+TEST(ParquetWriter, AChunkWhoseFirstValuesAreNearlyAllDistinctIsWrittenPlain) {
+  std::vector<Row> distinct_first;
+  for (int64_t value = 0; value < 20000; ++value) {
+    distinct_first.push_back(Row{Cell(std::in_place, value < 4096 ? value : value % 10)});
+  }
+  ParquetFile plain = write_and_read({required("ts", PhysicalType::kInt64)}, WriterOptions{}, distinct_first);
+  EXPECT_EQ(first_difference(distinct_first, plain.rows()), "");
+  EXPECT_TRUE(plain.chunks[0][0].dictionary.empty());
+
+  std::vector<Row> repeating;
+  for (int64_t value = 0; value < 20000; ++value) repeating.push_back(Row{Cell(std::in_place, value % 3000)});
+  ParquetFile dictionary = write_and_read({required("id", PhysicalType::kInt64)}, WriterOptions{}, repeating);
+  EXPECT_EQ(first_difference(repeating, dictionary.rows()), "");
+  EXPECT_EQ(dictionary.chunks[0][0].dictionary.size(), 3000u);
+}
+
 TEST(ParquetWriter, DictionaryKeepsNegativeZeroApartFromZero) {
   std::vector<Row> rows;
   for (int row_idx = 0; row_idx < 40; ++row_idx) {
