@@ -100,7 +100,11 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   }
   auto take_songs = [&](FileBatch<model::SongRecord>& batch) {
     intake.songs_of_kind += static_cast<uint64_t>(std::count_if(batch.records.begin(), batch.records.end(), has_song_key));
-    for (Sink* sink : takers) sink->write_songs(batch.records);
+    if (takers.size() == 1) {
+      takers.front()->take_songs(std::move(batch.records));
+    } else {
+      for (Sink* sink : takers) sink->write_songs(batch.records);
+    }
     std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(intake.rejects));
   };
   // A batch of events: counted, held to the window, handed to the sinks by

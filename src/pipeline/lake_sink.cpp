@@ -258,9 +258,13 @@ std::string LakeSink::recovery_note() const {
 }
 
 void LakeSink::write_songs(const std::vector<model::SongRecord>& songs) {
+  take_songs(std::vector<model::SongRecord>(songs));
+}
+
+void LakeSink::take_songs(std::vector<model::SongRecord>&& songs) {
   state_->match.add_songs(songs);
-  state_->star.add_songs(songs);
   if (state_->mode != State::Mode::kFull) state_->songs_kept.insert(state_->songs_kept.end(), songs.begin(), songs.end());
+  state_->star.add_songs(std::move(songs));
 }
 void LakeSink::end_songs() {
   State& state = *state_;
@@ -282,10 +286,10 @@ void LakeSink::end_songs() {
     state.star.add_kept_songs(std::move(kept));
   }
   if (!state.new_songs()) {
-    state.star.finish_songs();
+    state.star.finish_songs(options_.threads);
     return;
   }
-  state_->star.finish_songs();
+  state_->star.finish_songs(options_.threads);
   // songs and artists are final once the songs are in, and songs is the
   // lake's slowest table (a partition file per artist and year, bound by
   // the file system's file creation more than by the CPU): it is written

@@ -31,6 +31,7 @@ class LakeSink final : public Sink {
   IncrementalSources incremental_sources(const SourceFiles& files, const std::optional<Backfill>& backfill) override;
   void events_left_out(const std::vector<std::string>& sources) override;
   void write_songs(const std::vector<model::SongRecord>& songs) override;
+  void take_songs(std::vector<model::SongRecord>&& songs) override;
   void end_songs() override;
   void write_events(const std::vector<model::EventRecord>& events) override;
   size_t event_shards(size_t readers) override;

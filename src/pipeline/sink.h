@@ -113,6 +113,9 @@ class Sink {
   // records it rejected (file, line, field, reason).
   virtual model::Rejects load_sources(const SourceFiles& /*files*/, RunSummary& /*summary*/) { return {}; }
   virtual void write_songs(const std::vector<model::SongRecord>& songs) = 0;
+  // The same, for a sink that is the only one to take the records: it may
+  // keep them without a copy.
+  virtual void take_songs(std::vector<model::SongRecord>&& songs) { write_songs(songs); }
   virtual void end_songs() = 0;
   virtual void write_events(const std::vector<model::EventRecord>& events) = 0;
   // A sink that keeps its events' state in parts, one per thread, returns

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <functional>
+#include <future>
 #include <iterator>
 #include <stdexcept>
 #include <unordered_set>
@@ -180,6 +181,11 @@ void StarBuilder::add_songs(const std::vector<model::SongRecord>& songs) {
   song_records_.insert(song_records_.end(), songs.begin(), songs.end());
 }
 
+void StarBuilder::add_songs(std::vector<model::SongRecord>&& songs) {
+  songs_added_ += static_cast<int64_t>(songs.size());
+  add_kept_songs(std::move(songs));
+}
+
 void StarBuilder::add_kept_songs(std::vector<model::SongRecord>&& songs) {
   assert(!songs_finished_);
   if (song_records_.empty()) {
@@ -189,7 +195,27 @@ void StarBuilder::add_kept_songs(std::vector<model::SongRecord>&& songs) {
   }
 }
 
-void StarBuilder::finish_songs() {
+void StarBuilder::finish_songs(size_t threads) {
+  // The three read the records and each writes its own members: with a
+  // second thread, songs and artists are built beside the match index.
+  if (threads > 1) {
+    auto tables = std::async(std::launch::async, [this] {
+      build_songs_table();
+      build_artists_table();
+    });
+    build_match_index();
+    tables.get();
+  } else {
+    build_songs_table();
+    build_match_index();
+    build_artists_table();
+  }
+  song_records_.clear();
+  song_records_.shrink_to_fit();
+  songs_finished_ = true;
+}
+
+void StarBuilder::build_songs_table() {
   using model::SongRecord;
   // songs: one row per song_id, the first by (title, artist_id, duration, year).
   std::vector<const SongRecord*> by_song;
@@ -204,14 +230,20 @@ void StarBuilder::finish_songs() {
     if (int c = compare_asc(a->duration, b->duration)) return c < 0;
     return compare_asc(a->year, b->year) < 0;
   });
+  songs_.reserve(by_song.size());
   for (size_t idx = 0; idx < by_song.size(); ++idx) {
     const SongRecord& record = *by_song[idx];
     if (idx > 0 && *by_song[idx - 1]->song_id == *record.song_id) continue;
     songs_.push_back({*record.song_id, record.title, record.artist_id, record.year, record.duration});
   }
+}
 
+void StarBuilder::build_match_index() {
   for (const auto& record : song_records_) index_match(model::SongKeys::of(record));
+}
 
+void StarBuilder::build_artists_table() {
+  using model::SongRecord;
   // artists: one row per artist_id, from its row with the smallest song_id.
   std::vector<const SongRecord*> by_artist;
   for (const auto& record : song_records_) {
@@ -231,10 +263,6 @@ void StarBuilder::finish_songs() {
     artists_.push_back({*record.artist_id, record.artist_name, record.artist_location, record.artist_latitude,
                         record.artist_longitude});
   }
-
-  song_records_.clear();
-  song_records_.shrink_to_fit();
-  songs_finished_ = true;
 }
 
 void StarBuilder::index_match(const model::SongKeys& song) {

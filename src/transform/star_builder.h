@@ -78,8 +78,10 @@ class StarBuilder {
   StarBuilder& operator=(const StarBuilder&) = delete;
 
   void add_songs(const std::vector<model::SongRecord>& songs);
-  // Builds songs, artists and the song-matching index; frees the records.
-  void finish_songs();
+  void add_songs(std::vector<model::SongRecord>&& songs);
+  // Builds songs, artists and the song-matching index, on up to two
+  // threads; frees the records.
+  void finish_songs(size_t threads = 1);
   // Instead of add_songs() and finish_songs(), for a load that leaves the
   // songs and artists tables as they are: finish_songs_for_matching()
   // before the events, then, before finish(), each kept song's keys (the
@@ -154,6 +156,11 @@ class StarBuilder {
   std::optional<std::string_view> text_of(uint32_t id) const;
   std::optional<uint32_t> common_id(uint32_t id) const;
   uint32_t intern_common(std::optional<std::string_view> value);
+  // The parts of finish_songs(): each reads the song records and writes
+  // its own members only.
+  void build_songs_table();
+  void build_artists_table();
+  void build_match_index();
   bool no_events_yet() const;
   // Moves every shard's plays and users into the builder's own.
   void merge_shards();

@@ -24,9 +24,19 @@ template <typename ThriftStruct>
 void append_thrift(const ThriftStruct& value, std::string& out) {
   using apache::thrift::protocol::TCompactProtocolT;
   using apache::thrift::transport::TMemoryBuffer;
-  auto buffer = std::make_shared<TMemoryBuffer>();
-  TCompactProtocolT<TMemoryBuffer> protocol(buffer);
-  value.write(&protocol);
+  // One buffer and protocol per thread, reused: a songs table writes a few
+  // headers and a footer into each of tens of thousands of small files.
+  // A struct written whole leaves the protocol as it found it; one that
+  // failed halfway may not, so the protocol is then made anew.
+  thread_local auto buffer = std::make_shared<TMemoryBuffer>();
+  thread_local auto protocol = std::make_unique<TCompactProtocolT<TMemoryBuffer>>(buffer);
+  buffer->resetBuffer();
+  try {
+    value.write(protocol.get());
+  } catch (...) {
+    protocol = std::make_unique<TCompactProtocolT<TMemoryBuffer>>(buffer);
+    throw;
+  }
   uint8_t* bytes = nullptr;
   uint32_t size = 0;
   buffer->getBuffer(&bytes, &size);
