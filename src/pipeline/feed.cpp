@@ -1,7 +1,6 @@
 #include "pipeline/feed.h"
 
 #include <algorithm>
-#include <functional>
 #include <future>
 #include <mutex>
 
@@ -110,8 +109,8 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
   // A batch of events: counted, held to the window, handed to the sinks by
   // `write`; what the intake gathers is updated under `intake_mutex` (the
   // batches of a sharded sink come on several threads at once).
-  auto take_events = [&](FileBatch<model::EventRecord>& batch, const std::function<void()>& write,
-                         std::mutex& intake_mutex) {
+  std::mutex intake_mutex;
+  auto take_events = [&](FileBatch<model::EventRecord>& batch, auto&& write) {
     auto of_kind = static_cast<uint64_t>(std::count_if(batch.records.begin(), batch.records.end(), has_event_key));
     size_t left_out = window ? drop_events_outside(batch.records, *window) : 0;
     write();
@@ -121,14 +120,10 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
     if (left_out > 0) intake.sources_with_events_outside.insert(batch.source);
     std::move(batch.rejects.begin(), batch.rejects.end(), std::back_inserter(intake.rejects));
   };
-  std::mutex unshared_intake;  // (one batch at a time: never waited for)
   auto take_events_in_turn = [&](FileBatch<model::EventRecord>& batch) {
-    take_events(
-        batch,
-        [&] {
-          for (Sink* sink : takers) sink->write_events(batch.records);
-        },
-        unshared_intake);
+    take_events(batch, [&] {
+      for (Sink* sink : takers) sink->write_events(batch.records);
+    });
   };
   auto count_songs = [&](const ExtractStats& stats) {
     summary.song_files = stats.files;
@@ -155,13 +150,11 @@ Intake feed_sinks(const config::Settings& settings, FileSystems& file_systems, c
     // threads; otherwise one batch at a time.
     size_t shards = takers.size() == 1 ? takers.front()->event_shards(event_concurrency) : 0;
     if (shards > 0) {
-      std::mutex intake_mutex;
       Sink& sink = *takers.front();
       count_events(extract_events_in_shards(
           *log_fs, files.events, event_concurrency, shards,
           [&](size_t shard, FileBatch<model::EventRecord>& batch) {
-            take_events(
-                batch, [&] { sink.write_event_shard(shard, batch.records); }, intake_mutex);
+            take_events(batch, [&] { sink.write_event_shard(shard, batch.records); });
           },
           event_counters));
     } else {

@@ -481,9 +481,7 @@ void StarBuilder::merge_shards() {
       plays_.push_back(shard->plays.front());
       shard->plays.pop_front();
     }
-    for (const auto& [user_id, latest] : shard->latest_by_user) {
-      consider_user_event(user_id, latest.view(), *latest_by_user_, nullptr);
-    }
+    for (const auto& [user_id, latest] : shard->latest_by_user) keep_latest(*latest_by_user_, user_id, latest.view());
     shard->latest_by_user.clear();
     if (shard->latest_by_user_day) {
       for (const auto& [key, latest] : *shard->latest_by_user_day)
