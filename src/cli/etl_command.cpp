@@ -58,6 +58,11 @@ void add_etl_command(CLI::App& app, Action& run) {
       "Redshift: compacted (the tool reads and checks the files and stages a few gzip parts; the default for "
       "local sources) or direct (the cluster COPYs the source files from S3; the default when both are on S3)");
   command->add_option_function<std::string>(
+      "--transform", [flags](const std::string& v) { flags->transform = v; },
+      "where a warehouse's star tables are built: in-process (PostgreSQL's default: the tool builds them beside "
+      "the staging, as for the lake, and COPYs them in, in the same transaction) or sql (the warehouse's SQL over "
+      "the staging tables; Redshift's only way)");
+  command->add_option_function<std::string>(
       "--log-jsonpath", [flags](const std::string& v) { flags->log_jsonpath = v; },
       "Redshift, direct staging: s3:// jsonpaths file mapping event keys onto staging_events' columns "
       "(else [S3] LOG_JSONPATH; else the tool writes one under --staging)");

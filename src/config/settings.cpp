@@ -253,6 +253,24 @@ namespace {
 
 bool is_s3(const std::string& path) { return path.rfind("s3://", 0) == 0; }
 
+// Where a warehouse builds its star tables: in process for PostgreSQL
+// unless --transform sql says otherwise; Redshift's SQL on the cluster.
+StarTransform resolve_transform(const Flags& flags, const Settings& settings) {
+  bool redshift = settings.target && settings.warehouse_kind == model::WarehouseKind::kRedshift;
+  if (!flags.transform) return redshift ? StarTransform::kSql : StarTransform::kInProcess;
+  if (!settings.target) throw UsageError("--transform is for a warehouse target (--target or --config)");
+  if (*flags.transform == "sql") return StarTransform::kSql;
+  if (*flags.transform != "in-process") {
+    throw UsageError("--transform must be in-process or sql, not '" + *flags.transform + "'");
+  }
+  if (redshift) {
+    throw UsageError(
+        "--transform in-process is for PostgreSQL: Redshift builds the star tables with SQL on the "
+        "cluster, from what it staged");
+  }
+  return StarTransform::kInProcess;
+}
+
 // What a Redshift load needs, checked before any work.
 RedshiftSettings resolve_redshift(const Flags& flags, const FileSettings& file, const Settings& settings) {
   RedshiftSettings redshift;
@@ -397,6 +415,7 @@ Settings resolve_etl_settings(const Flags& flags) {
   } else if (flags.staging || flags.stage_via || flags.log_jsonpath) {
     throw UsageError("--staging, --stage-via and --log-jsonpath are for a Redshift target");
   }
+  settings.transform = resolve_transform(flags, settings);
   return settings;
 }
 

@@ -41,6 +41,7 @@ struct Flags {
   std::optional<std::string> staging;       // --staging s3://bucket/prefix
   std::optional<std::string> stage_via;     // --stage-via compacted|direct
   std::optional<std::string> log_jsonpath;  // --log-jsonpath s3://…
+  std::optional<std::string> transform;     // --transform in-process|sql
   bool dry_run = false;                     // --dry-run
   // Quality checks
   bool incremental = false;                  // --incremental (else --full-refresh, the default)
@@ -97,12 +98,19 @@ struct RedshiftSettings {
   std::string log_jsonpath;  // the user's jsonpaths file; empty: the tool writes one
 };
 
+// Where a warehouse's star tables are built from the staged records: by
+// the tool, beside the staging, and COPYed in (PostgreSQL's default), or by
+// the warehouse's SQL over the staging tables (Redshift's only way: its
+// rows never pass through this machine).
+enum class StarTransform { kInProcess, kSql };
+
 struct Settings {
   std::string song_data;
   std::string log_data;
   std::optional<std::string> target;  // a libpq connection string, or none
   model::WarehouseKind warehouse_kind = model::WarehouseKind::kPostgres;
   RedshiftSettings redshift;          // when warehouse_kind is kRedshift
+  StarTransform transform = StarTransform::kInProcess;  // of a warehouse target
   bool dry_run = false;               // print what would be sent, connect to nothing
   bool incremental = false;           // load only the files not loaded before, merged in
   // --since/--until (implies incremental): a backfill, whose window's rows

@@ -1,6 +1,8 @@
 #include "pipeline/etl.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "io/s3/s3_uri.h"
 #include "lake/lake_transaction.h"
@@ -12,8 +14,8 @@
 #include "pipeline/lake_sink.h"
 #include "pipeline/rejects_file.h"
 #include "pipeline/unload_lake_sink.h"
-#include "quality/checks_file.h"
 #include "pipeline/warehouse_sink.h"
+#include "quality/checks_file.h"
 #include "warehouse/open_warehouse.h"
 
 namespace sparkify::pipeline {
@@ -103,7 +105,11 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, 
   // can ask it about an interrupted commit.
   if (settings.target) {
     warehouse = warehouse::open_warehouse(warehouse_spec(settings, file_systems, rehearsal));
-    sinks.push_back(std::make_unique<WarehouseSink>(warehouse));
+    WarehouseSinkOptions options;
+    options.star_in_process = settings.transform == config::StarTransform::kInProcess;
+    options.threads = settings.threads > 0 ? static_cast<size_t>(settings.threads)
+                                           : std::max(1u, std::thread::hardware_concurrency());
+    sinks.push_back(std::make_unique<WarehouseSink>(warehouse, options));
   }
   if (settings.lake) {
     // A warehouse that can write an S3 lake itself does: the rows never

@@ -1,8 +1,15 @@
 #include "pipeline/warehouse_sink.h"
 
+#include <algorithm>
+
 namespace sparkify::pipeline {
 
-WarehouseSink::WarehouseSink(std::shared_ptr<warehouse::Warehouse> warehouse) : warehouse_(std::move(warehouse)) {}
+WarehouseSink::WarehouseSink(std::shared_ptr<warehouse::Warehouse> warehouse, WarehouseSinkOptions options)
+    : warehouse_(std::move(warehouse)), options_(options) {
+  options_.threads = std::max<size_t>(1, options_.threads);
+}
+
+WarehouseSink::~WarehouseSink() = default;
 
 std::string WarehouseSink::name() const { return "warehouse " + warehouse_->describe(); }
 
@@ -10,11 +17,15 @@ void WarehouseSink::begin(const LoadDescription& load) {
   load_id_ = load.load_id;
   song_data_ = load.song_data;
   log_data_ = load.log_data;
+  in_process_.reset();
+  if (options_.star_in_process && warehouse_->takes_star_rows()) in_process_ = std::make_unique<InProcessStar>();
   warehouse_->begin_load(load.load_id);
 }
 
 SinkInput WarehouseSink::input() const {
-  return warehouse_->stages_from_sources() ? SinkInput::kSourceLocations : SinkInput::kRecordsAnyOrder;
+  if (warehouse_->stages_from_sources()) return SinkInput::kSourceLocations;
+  // The builder matches plays against every song.
+  return in_process_ ? SinkInput::kRecordsSongsFirst : SinkInput::kRecordsAnyOrder;
 }
 
 warehouse::SourceListing WarehouseSink::listing(const SourceFiles& files) const {
@@ -29,6 +40,7 @@ IncrementalSources WarehouseSink::incremental_sources(const SourceFiles& files,
     sources.window_events = backfill->events;
   }
   plan_ = warehouse_->plan_incremental(sources);
+  if (plan_->mode == warehouse::IncrementalPlan::Mode::kMerge) in_process_.reset();
   IncrementalSources chosen;
   chosen.files = SourceFiles{plan_->songs, plan_->events};
   chosen.keeps_window = plan_->window.has_value();
@@ -48,16 +60,63 @@ model::Rejects WarehouseSink::load_sources(const SourceFiles& files, RunSummary&
   return warehouse_->stage_from_sources(listing(files));
 }
 
-void WarehouseSink::write_songs(const std::vector<model::SongRecord>& songs) { warehouse_->stage_songs(songs); }
-void WarehouseSink::end_songs() { warehouse_->end_stage(); }
-void WarehouseSink::write_events(const std::vector<model::EventRecord>& events) {
-  warehouse_->stage_events(events);
+void WarehouseSink::write_songs(const std::vector<model::SongRecord>& songs) {
+  warehouse_->stage_songs(songs);
+  if (!in_process_) return;
+  in_process_->match.add_songs(songs);
+  in_process_->star.add_songs(songs);
 }
-void WarehouseSink::end_events() { warehouse_->end_stage(); }
+
+void WarehouseSink::take_songs(std::vector<model::SongRecord>&& songs) {
+  warehouse_->stage_songs(songs);
+  if (!in_process_) return;
+  in_process_->match.add_songs(songs);
+  in_process_->star.add_songs(std::move(songs));
+}
+
+void WarehouseSink::end_songs() {
+  warehouse_->end_stage();
+  if (in_process_) in_process_->star.finish_songs(options_.threads);
+}
+
+void WarehouseSink::write_events(const std::vector<model::EventRecord>& events) { write_event_shard(0, events); }
+
+size_t WarehouseSink::event_shards(size_t readers) {
+  if (!in_process_) return 0;
+  size_t shards = std::max<size_t>(1, std::min(readers, options_.threads));
+  in_process_->star.set_event_shards(shards);
+  in_process_->match.set_event_parts(shards);
+  return shards;
+}
+
+void WarehouseSink::write_event_shard(size_t shard, const std::vector<model::EventRecord>& events) {
+  warehouse_->stage_events(events);
+  if (!in_process_) return;
+  in_process_->match.add_events(shard, events);
+  in_process_->star.add_events(shard, events);
+}
+
+void WarehouseSink::end_events() {
+  warehouse_->end_stage();
+  if (in_process_) in_process_->match.end_events();
+}
 
 model::TableCounts WarehouseSink::prepare(RunSummary& summary) {
+  if (in_process_) {
+    {
+      PhaseTimer timer(summary, "star build");
+      in_process_->star.finish();
+    }
+    PhaseTimer timer(summary, "warehouse star copy");
+    warehouse_->load_star(in_process_->star);
+  }
   PhaseTimer timer(summary, "warehouse transform");
   return plan_ ? warehouse_->transform_incremental(*plan_, load_id_) : warehouse_->transform();
+}
+
+std::optional<quality::MatchDiagnostics> WarehouseSink::match_diagnostics() {
+  if (in_process_) return in_process_->match.result();
+  return warehouse_->match_diagnostics();
 }
 
 std::vector<quality::CheckResult> WarehouseSink::check(const std::vector<quality::Check>& checks) {
@@ -88,6 +147,12 @@ void WarehouseSink::rehearse(const LoadDescription& load, std::ostream& out) {
     warehouse_->end_stage();
     warehouse_->stage_events({});
     warehouse_->end_stage();
+  }
+  if (in_process_ && !(plan_ && plan_->mode == warehouse::IncrementalPlan::Mode::kMerge)) {
+    transform::StarBuilder empty;
+    empty.finish_songs();
+    empty.finish();
+    warehouse_->load_star(empty);
   }
   if (plan_) {
     warehouse_->transform_incremental(*plan_, load.load_id);

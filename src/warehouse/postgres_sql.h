@@ -9,8 +9,12 @@ namespace sparkify::warehouse::postgres_sql {
 // Redshift and the in-process builder do, whatever the database's default
 // collation, so every engine picks the same row on a tie.
 
+// The staging tables are UNLOGGED: every load empties them and fills them
+// again from the sources, so their rows need not be written twice (to the
+// WAL as well) nor survive a crash or reach a replica; the star tables and
+// the kept state are logged as usual.
 inline constexpr const char* kCreateStagingEvents = R"sql(
-CREATE TABLE IF NOT EXISTS staging_events (
+CREATE UNLOGGED TABLE IF NOT EXISTS staging_events (
   artist TEXT COLLATE "C", auth TEXT COLLATE "C", first_name TEXT COLLATE "C", gender TEXT COLLATE "C", item_in_session INTEGER,
   last_name TEXT COLLATE "C", length DOUBLE PRECISION, level TEXT COLLATE "C", location TEXT COLLATE "C", method TEXT COLLATE "C",
   page TEXT COLLATE "C", registration BIGINT, session_id INTEGER, song TEXT COLLATE "C", status INTEGER,
@@ -18,7 +22,7 @@ CREATE TABLE IF NOT EXISTS staging_events (
 )sql";
 
 inline constexpr const char* kCreateStagingSongs = R"sql(
-CREATE TABLE IF NOT EXISTS staging_songs (
+CREATE UNLOGGED TABLE IF NOT EXISTS staging_songs (
   num_songs INTEGER, artist_id TEXT COLLATE "C", artist_latitude DOUBLE PRECISION,
   artist_longitude DOUBLE PRECISION, artist_location TEXT COLLATE "C", artist_name TEXT COLLATE "C",
   song_id TEXT COLLATE "C", title TEXT COLLATE "C", duration DOUBLE PRECISION, year INTEGER)
@@ -115,14 +119,35 @@ inline constexpr const char* kDropTables =
 
 // TRUNCATE is transactional in PostgreSQL and far cheaper than DELETE.
 inline constexpr const char* kEmptyStaging = "TRUNCATE staging_events, staging_songs";
+// Staging tables an earlier version created logged, made unlogged once
+// emptied (which costs nothing then).
+inline constexpr const char* kLoggedStaging =
+    "SELECT relname FROM pg_class WHERE oid IN ('staging_events'::regclass, 'staging_songs'::regclass) "
+    "AND relpersistence = 'p'";
 inline constexpr const char* kEmptyStar = "TRUNCATE songplays, users, songs, artists, time";
 
 inline constexpr const char* kCopySongs =
     "COPY staging_songs (num_songs, artist_id, artist_latitude, artist_longitude, "
-    "artist_location, artist_name, song_id, title, duration, year) FROM STDIN";
+    "artist_location, artist_name, song_id, title, duration, year) FROM STDIN (FORMAT binary)";
 inline constexpr const char* kCopyEvents =
     "COPY staging_events (artist, auth, first_name, gender, item_in_session, last_name, length, "
     "level, location, method, page, registration, session_id, song, status, ts, user_agent, "
-    "user_id) FROM STDIN";
+    "user_id) FROM STDIN (FORMAT binary)";
+
+// The star tables as the tool built them (load_star()). FREEZE: the rows
+// are written as already visible to every later transaction (the tables
+// were emptied by TRUNCATE in this one), so the first reads after the load
+// do not rewrite every page to mark it so.
+inline constexpr const char* kCopyStarSongplays =
+    "COPY songplays (songplay_id, start_time, user_id, level, song_id, artist_id, session_id, location, "
+    "user_agent) FROM STDIN (FORMAT binary, FREEZE)";
+inline constexpr const char* kCopyStarUsers =
+    "COPY users (user_id, first_name, last_name, gender, level) FROM STDIN (FORMAT binary, FREEZE)";
+inline constexpr const char* kCopyStarSongs =
+    "COPY songs (song_id, title, artist_id, year, duration) FROM STDIN (FORMAT binary, FREEZE)";
+inline constexpr const char* kCopyStarArtists =
+    "COPY artists (artist_id, name, location, latitude, longitude) FROM STDIN (FORMAT binary, FREEZE)";
+inline constexpr const char* kCopyStarTime =
+    "COPY time (start_time, hour, day, week, month, year, weekday) FROM STDIN (FORMAT binary, FREEZE)";
 
 }  // namespace sparkify::warehouse::postgres_sql

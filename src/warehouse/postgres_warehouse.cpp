@@ -1,8 +1,8 @@
 #include "warehouse/postgres_warehouse.h"
 
-#include "warehouse/copy_text.h"
-#include "warehouse/postgres_sql.h"
+#include "warehouse/copy_binary.h"
 #include "warehouse/match_sql.h"
+#include "warehouse/postgres_sql.h"
 #include "warehouse/read_snapshot.h"
 #include "warehouse/sql_checks.h"
 #include "warehouse/table_counts.h"
@@ -49,9 +49,14 @@ void PostgresWarehouse::create_tables() {
 void PostgresWarehouse::begin_load(const std::string& /*load_id*/) {
   connection_->run("BEGIN", "begin");
   in_transaction_ = true;
+  star_loaded_ = false;
+  staged_ = {};
   for (const char* create : postgres_sql::kCreateTables) connection_->run(create, "create table");
   create_incremental_tables(*connection_, kept_state());
   connection_->run(postgres_sql::kEmptyStaging, "empty staging tables");
+  for (const auto& row : connection_->query(postgres_sql::kLoggedStaging, {}, "find logged staging tables")) {
+    if (row.at(0)) connection_->run("ALTER TABLE " + *row.at(0) + " SET UNLOGGED", "make staging unlogged");
+  }
 }
 
 void PostgresWarehouse::start_copy(Staging table) {
@@ -62,6 +67,7 @@ void PostgresWarehouse::start_copy(Staging table) {
   staging_ = table;
   copy_buffer_.clear();
   copy_buffer_.reserve(kCopyChunkBytes + (64 << 10));
+  append_copy_header(copy_buffer_);
 }
 
 void PostgresWarehouse::flush_copy_buffer(bool force) {
@@ -73,29 +79,85 @@ void PostgresWarehouse::flush_copy_buffer(bool force) {
 void PostgresWarehouse::stage_songs(const std::vector<model::SongRecord>& songs) {
   start_copy(Staging::kSongs);
   append_copy_rows(songs, copy_buffer_);
+  staged_.staging_songs += static_cast<int64_t>(songs.size());
   flush_copy_buffer(false);
 }
 
 void PostgresWarehouse::stage_events(const std::vector<model::EventRecord>& events) {
+  // Encoded before the lock: the batches of several reading threads are
+  // encoded at once, and only their sending takes turns.
+  thread_local std::string rows;
+  rows.clear();
+  append_copy_rows(events, rows);
+  std::lock_guard lock(staging_mutex_);
   start_copy(Staging::kEvents);
-  append_copy_rows(events, copy_buffer_);
+  copy_buffer_ += rows;
+  staged_.staging_events += static_cast<int64_t>(events.size());
   flush_copy_buffer(false);
 }
 
 void PostgresWarehouse::end_stage() {
   if (staging_ == Staging::kNone) return;
   const char* what = copy_name(staging_ == Staging::kSongs);
+  append_copy_trailer(copy_buffer_);
   flush_copy_buffer(true);
   staging_ = Staging::kNone;
   connection_->copy_end(what);
 }
 
+template <typename AppendRow>
+void PostgresWarehouse::copy_star_table(const char* statement, const char* what, size_t rows, AppendRow append) {
+  connection_->copy_start(statement, what);
+  try {
+    std::string text;
+    text.reserve(kCopyChunkBytes + (64 << 10));
+    append_copy_header(text);
+    for (size_t row = 0; row < rows; ++row) {
+      append(row, text);
+      if (text.size() >= kCopyChunkBytes) {
+        connection_->copy_put(text, what);
+        text.clear();
+      }
+    }
+    append_copy_trailer(text);
+    connection_->copy_put(text, what);
+  } catch (...) {
+    connection_->copy_cancel();  // the session leaves the COPY, so that abort() can roll back
+    throw;
+  }
+  connection_->copy_end(what);
+}
+
+void PostgresWarehouse::load_star(const transform::StarBuilder& star) {
+  end_stage();
+  connection_->run(postgres_sql::kEmptyStar, "empty star tables");
+  copy_star_table(postgres_sql::kCopyStarSongplays, "COPY songplays", star.songplay_count(),
+                  [&star](size_t row, std::string& text) { append_copy_row(star.songplay(row), text); });
+  auto copy_rows = [this](const char* statement, const char* what, const auto& rows) {
+    copy_star_table(statement, what, rows.size(),
+                    [&rows](size_t row, std::string& text) { append_copy_row(rows[row], text); });
+  };
+  copy_rows(postgres_sql::kCopyStarUsers, "COPY users", star.users());
+  copy_rows(postgres_sql::kCopyStarSongs, "COPY songs", star.songs());
+  copy_rows(postgres_sql::kCopyStarArtists, "COPY artists", star.artists());
+  copy_rows(postgres_sql::kCopyStarTime, "COPY time", star.time());
+  star_loaded_ = true;
+  star_counts_ = star.counts();
+}
+
 TableCounts PostgresWarehouse::transform() {
   end_stage();
   match_catalog_ = MatchCatalog::kStagedSongs;
-  build_star();
   clear_incremental_state(*connection_);
-  return count_tables(*connection_);
+  if (!star_loaded_) {
+    build_star();
+    return count_tables(*connection_);
+  }
+  // The rows staged and built are known: nothing is counted again.
+  TableCounts counts = star_counts_;
+  counts.staging_songs = staged_.staging_songs;
+  counts.staging_events = staged_.staging_events;
+  return counts;
 }
 
 void PostgresWarehouse::build_star() {
@@ -115,7 +177,7 @@ TableCounts PostgresWarehouse::transform_incremental(const IncrementalPlan& plan
   end_stage();
   match_catalog_ = MatchCatalog::kKeptSongs;
   if (plan.mode == IncrementalPlan::Mode::kRebuild) {
-    build_star();
+    if (!star_loaded_) build_star();
   } else {
     connection_->run(postgres_sql::kMergePlannerCosts, "set the merge's planner costs");
   }

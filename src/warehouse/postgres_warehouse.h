@@ -1,9 +1,10 @@
 // The Warehouse on PostgreSQL through libpq: staging with COPY FROM STDIN
-// (text format), the star schema with the shared transform SQL, the whole
-// load in one transaction.
+// (binary format), the star schema COPYed in as the tool built it, or with
+// the shared transform SQL, the whole load in one transaction.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "warehouse/connect_options.h"
@@ -28,6 +29,8 @@ class PostgresWarehouse final : public Warehouse {
   void stage_songs(const std::vector<model::SongRecord>& songs) override;
   void stage_events(const std::vector<model::EventRecord>& events) override;
   void end_stage() override;
+  bool takes_star_rows() const override { return true; }
+  void load_star(const transform::StarBuilder& star) override;
   TableCounts transform() override;
   // The full transform: the five star tables rebuilt from staging.
   void build_star();
@@ -46,12 +49,19 @@ class PostgresWarehouse final : public Warehouse {
 
   void start_copy(Staging table);
   void flush_copy_buffer(bool force);
+  // COPYs `rows` rows into a star table, `append(row, text)` encoding each.
+  template <typename AppendRow>
+  void copy_star_table(const char* statement, const char* what, size_t rows, AppendRow append);
 
   std::unique_ptr<PqConnection> connection_;
   MatchCatalog match_catalog_ = MatchCatalog::kStagedSongs;  // what the last transform left the songs in
   Staging staging_ = Staging::kNone;
   std::string copy_buffer_;
+  std::mutex staging_mutex_;  // stage_events() of several threads
   bool in_transaction_ = false;
+  bool star_loaded_ = false;  // load_star() filled the star tables of this load
+  TableCounts star_counts_;   // what it COPYed
+  TableCounts staged_;        // the staging rows of this load
 };
 
 }  // namespace sparkify::warehouse

@@ -188,7 +188,7 @@ int64_t PqConnection::run_counting(std::string_view sql, const char* what) {
 
 void PqConnection::copy_start(std::string_view sql, const char* what) {
   if (rehearsal_out_) {
-    *rehearsal_out_ << sql << ";\n-- (the rows, in COPY text format)\n";
+    *rehearsal_out_ << sql << ";\n-- (the rows)\n";
     return;
   }
   Result result(PQexec(conn_, std::string(sql).c_str()));

@@ -6,7 +6,7 @@
 //   begin_load() → plan_staging() → stage_songs() … end_stage()
 //   → stage_events() … end_stage()        (or, when stages_from_sources():
 //                                           stage_from_sources() alone)
-//   → transform() → [unload()…] → commit(load_id)
+//   → [load_star()] → transform() → [unload()…] → commit(load_id)
 //   or, on any failure, abort().
 // Until commit() returns, other sessions see the previous tables unchanged.
 #pragma once
@@ -23,6 +23,7 @@
 #include "model/star.h"
 #include "quality/check.h"
 #include "quality/match_diagnostics.h"
+#include "transform/star_builder.h"
 #include "warehouse/incremental.h"
 
 namespace sparkify::warehouse {
@@ -75,7 +76,8 @@ class Warehouse {
   virtual model::Rejects stage_from_sources(const SourceListing& sources);
 
   // Streams records into staging_songs / staging_events. Calls for one
-  // table come together and end with end_stage().
+  // table come together and end with end_stage(). A warehouse that
+  // takes_star_rows() takes stage_events() from several threads at once.
   virtual void stage_songs(const std::vector<model::SongRecord>& songs) = 0;
   virtual void stage_events(const std::vector<model::EventRecord>& events) = 0;
   virtual void end_stage() = 0;
@@ -83,6 +85,14 @@ class Warehouse {
   // Rebuilds the five star tables from staging (a full load), empties the
   // kept state of incremental loads (incremental.h), and counts every table.
   virtual TableCounts transform() = 0;
+
+  // Whether the star tables can take rows built in process (the tool's
+  // StarBuilder, fed the staged records) instead of the SQL of
+  // transform(). Then load_star(), before transform() or a rebuild's
+  // transform_incremental(), replaces the star tables with `star`'s rows,
+  // and those leave them as they are.
+  virtual bool takes_star_rows() const { return false; }
+  virtual void load_star(const transform::StarBuilder& star);
 
   // --incremental (incremental.h): which of `sources` to load, read from
   // the ledger inside the open load; then, once they are staged, the merge

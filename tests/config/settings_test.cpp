@@ -130,6 +130,33 @@ TEST(Settings, SourcesOnS3AreStagedDirectlyByDefault) {
   EXPECT_NE(usage_error_of([&] { resolve_etl_settings(run.flags); }).find("--stage-via"), std::string::npos);
 }
 
+// PostgreSQL builds its star in process unless told otherwise; Redshift
+// only with its SQL; a lake alone has no choice to make.
+TEST(Settings, WhereTheStarIsBuiltFollowsTheWarehouse) {
+  LocalRun postgres;
+  postgres.flags.target = "postgresql://etl@db:5432/sparkify";
+  EXPECT_EQ(resolve_etl_settings(postgres.flags).transform, StarTransform::kInProcess);
+  postgres.flags.transform = "sql";
+  EXPECT_EQ(resolve_etl_settings(postgres.flags).transform, StarTransform::kSql);
+  postgres.flags.transform = "in-process";
+  EXPECT_EQ(resolve_etl_settings(postgres.flags).transform, StarTransform::kInProcess);
+  postgres.flags.transform = "python";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(postgres.flags); }).find("in-process or sql"), std::string::npos);
+
+  RedshiftRun redshift;
+  EXPECT_EQ(resolve_etl_settings(redshift.flags).transform, StarTransform::kSql);
+  redshift.flags.transform = "in-process";
+  std::string message = usage_error_of([&] { resolve_etl_settings(redshift.flags); });
+  EXPECT_NE(message.find("Redshift builds the star tables with SQL"), std::string::npos) << message;
+  EXPECT_EQ(message.find("Sup3rS3cret"), std::string::npos) << message;
+
+  LocalRun lake;
+  lake.flags.lake = lake.dir / "lake";
+  lake.flags.transform = "sql";
+  EXPECT_NE(usage_error_of([&] { resolve_etl_settings(lake.flags); }).find("--transform is for a warehouse"),
+            std::string::npos);
+}
+
 TEST(Settings, ARedshiftLoadWithoutWhatItNeedsIsAUsageErrorNamingIt) {
   RedshiftRun no_role;
   no_role.flags.iam_role.reset();

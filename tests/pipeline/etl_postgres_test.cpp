@@ -14,6 +14,7 @@
 #include "pipeline/etl.h"
 #include "pipeline/extract.h"
 #include "pipeline/warehouse_sink.h"
+#include "quality/match_diagnostics.h"
 #include "support/data_sets.h"
 #include "support/star_compare.h"
 #include "support/test_database.h"
@@ -32,8 +33,10 @@ using testing::TempDir;
 using testing::TestDatabase;
 
 RunSummary run_into(const std::string& uri, const std::string& song_data, const std::string& log_data,
-                    int64_t max_errors = 0, const std::string& rejects = "") {
+                    int64_t max_errors = 0, const std::string& rejects = "",
+                    config::StarTransform transform = config::StarTransform::kInProcess) {
   config::Settings settings;
+  settings.transform = transform;
   settings.song_data = song_data;
   settings.log_data = log_data;
   settings.target = uri;
@@ -70,12 +73,12 @@ TEST_P(EtlPostgresOnData, GivesTheContractsCounts) {
   EXPECT_EQ(counts.time, data.counts.time);
 }
 
-TEST_P(EtlPostgresOnData, AgreesWithTheInProcessBuilder) {
+TEST_P(EtlPostgresOnData, TheSqlTransformAgreesWithTheInProcessBuilder) {
   SPARKIFY_REQUIRE_POSTGRES();
   const DataSet& data = GetParam();
   TestDatabase db;
   TempDir work;
-  run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson", config::StarTransform::kSql);
   io::LocalFileSystem fs;
   transform::StarBuilder builder;
   extract_songs(fs, fs.list(data.song_data(), source_suffixes()), 2,
@@ -85,6 +88,38 @@ TEST_P(EtlPostgresOnData, AgreesWithTheInProcessBuilder) {
                  [&](FileBatch<model::EventRecord>& batch) { builder.add_events(batch.records); });
   builder.finish();
   EXPECT_EQ(first_difference(builder.to_star_schema(), read_star_from_postgres(db.uri())), "");
+}
+
+// The star built in process and COPYed in, and the star the warehouse's
+// SQL builds from the same staging: the same rows, counts and match
+// figures, and the same staging tables.
+TEST_P(EtlPostgresOnData, BothTransformsGiveTheSameTablesCountsAndMatchFigures) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  const DataSet& data = GetParam();
+  TestDatabase in_process;
+  TestDatabase by_sql;
+  TempDir work;
+  RunSummary built = run_into(in_process.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  RunSummary inserted = run_into(by_sql.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson",
+                                 config::StarTransform::kSql);
+  EXPECT_EQ(first_difference(read_star_from_postgres(in_process.uri()), read_star_from_postgres(by_sql.uri())), "");
+  ASSERT_EQ(built.targets.size(), 1u);
+  ASSERT_EQ(inserted.targets.size(), 1u);
+  const auto& counts = built.targets[0].counts;
+  const auto& sql_counts = inserted.targets[0].counts;
+  EXPECT_EQ(counts.staging_songs, sql_counts.staging_songs);
+  EXPECT_EQ(counts.staging_events, sql_counts.staging_events);
+  EXPECT_EQ(counts.songplays, sql_counts.songplays);
+  EXPECT_EQ(counts.users, sql_counts.users);
+  EXPECT_EQ(counts.songs, sql_counts.songs);
+  EXPECT_EQ(counts.artists, sql_counts.artists);
+  EXPECT_EQ(counts.time, sql_counts.time);
+  ASSERT_TRUE(built.match && inserted.match);
+  EXPECT_EQ(quality::match_json(*built.match), quality::match_json(*inserted.match));
+  for (const char* table : {"staging_events", "staging_songs"}) {
+    std::string rows = std::string("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ") + table + " t";
+    EXPECT_EQ(query_scalar(in_process.uri(), rows), query_scalar(by_sql.uri(), rows)) << table;
+  }
 }
 
 TEST_P(EtlPostgresOnData, LoadingTwiceGivesTheSameTables) {
@@ -220,6 +255,28 @@ TEST(EtlPostgres, MissingSourceFolderNamesIt) {
       IoError);
 }
 
+// The star tables refuse the rows built in process (here a constraint of
+// the user's): the load fails naming the table, and every table is as the
+// last load left it, its ledger row included.
+TEST(EtlPostgres, AStarTableRefusingItsRowsFailsTheLoadAndChangesNothing) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  const DataSet data = testing::data_sets().front();
+  TestDatabase db;
+  TempDir work;
+  run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  model::StarSchema before = read_star_from_postgres(db.uri());
+  query_scalar(db.uri(), "ALTER TABLE songplays ADD CONSTRAINT no_new_plays CHECK (songplay_id < 0) NOT VALID");
+  std::string failure;
+  try {
+    run_into(db.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  } catch (const std::exception& error) {
+    failure = error.what();
+  }
+  EXPECT_NE(failure.find("COPY songplays"), std::string::npos) << failure;
+  EXPECT_NE(failure.find("no_new_plays"), std::string::npos) << failure;
+  EXPECT_EQ(first_difference(before, read_star_from_postgres(db.uri())), "");
+  EXPECT_EQ(query_scalar(db.uri(), "SELECT count(*) FROM sparkify_loads"), "1");
+}
 
 // A lake and a warehouse change together or not at all: when the
 // warehouse's commit fails, the lake keeps every table as it was.
