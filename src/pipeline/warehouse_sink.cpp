@@ -83,7 +83,7 @@ void WarehouseSink::write_events(const std::vector<model::EventRecord>& events) 
 
 size_t WarehouseSink::event_shards(size_t readers) {
   if (!in_process_) return 0;
-  size_t shards = std::max<size_t>(1, std::min(readers, options_.threads));
+  size_t shards = std::clamp<size_t>(std::min(readers, options_.threads), 1, transform::StarBuilder::kMaxEventShards);
   in_process_->star.set_event_shards(shards);
   in_process_->match.set_event_parts(shards);
   return shards;

@@ -53,7 +53,7 @@ int64_t user_day_key(int32_t user_id, const std::optional<int64_t>& ts) {
 constexpr uint32_t kPoolBits = 6;
 constexpr uint32_t kLocalBits = 32 - kPoolBits;
 constexpr uint32_t kLocalMask = (uint32_t{1} << kLocalBits) - 1;
-constexpr size_t kMaxShards = (size_t{1} << kPoolBits) - 2;
+static_assert(StarBuilder::kMaxEventShards == (size_t{1} << kPoolBits) - 2);
 
 uint32_t pooled(uint32_t pool, uint32_t local) {
   if (local == StringPool::kNull) return StringPool::kNull;
@@ -315,7 +315,7 @@ void StarBuilder::set_song_table_rows(size_t song_rows, size_t artist_rows) {
 void StarBuilder::set_event_shards(size_t shards) {
   assert(shards >= 1);
   assert(no_events_yet());
-  if (shards > kMaxShards) throw std::invalid_argument("more event shards than a play's text ids can name");
+  if (shards > kMaxEventShards) throw std::invalid_argument("more event shards than a play's text ids can name");
   shards_.clear();
   for (size_t idx = 0; idx < shards; ++idx) {
     shards_.push_back(std::make_unique<EventShard>(static_cast<uint32_t>(idx + 1)));

@@ -97,6 +97,9 @@ class StarBuilder {
   // all at once; each keeps its plays, their text and its users apart
   // until finish() merges them, so that no lock is taken per event.
   void set_event_shards(size_t shards);
+  // The most shards a builder keeps apart (a play's text id names its
+  // shard's pool in a few bits); more threads than that share them.
+  static constexpr size_t kMaxEventShards = 62;
   // Requires finish_songs(). The one-argument form feeds shard 0.
   void add_events(const std::vector<model::EventRecord>& events) { add_events(0, events); }
   void add_events(size_t shard, const std::vector<model::EventRecord>& events);

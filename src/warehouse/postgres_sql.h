@@ -9,12 +9,12 @@ namespace sparkify::warehouse::postgres_sql {
 // Redshift and the in-process builder do, whatever the database's default
 // collation, so every engine picks the same row on a tie.
 
-// The staging tables are UNLOGGED: every load empties them and fills them
-// again from the sources, so their rows need not be written twice (to the
-// WAL as well) nor survive a crash or reach a replica; the star tables and
-// the kept state are logged as usual.
+// The staging tables are logged like the others, although every load
+// refills them: `sparkify check` reads staging_events after a full load
+// (the NextSong events it counts plays against), also on a replica and
+// after a crash, where an UNLOGGED table is unreadable or empty.
 inline constexpr const char* kCreateStagingEvents = R"sql(
-CREATE UNLOGGED TABLE IF NOT EXISTS staging_events (
+CREATE TABLE IF NOT EXISTS staging_events (
   artist TEXT COLLATE "C", auth TEXT COLLATE "C", first_name TEXT COLLATE "C", gender TEXT COLLATE "C", item_in_session INTEGER,
   last_name TEXT COLLATE "C", length DOUBLE PRECISION, level TEXT COLLATE "C", location TEXT COLLATE "C", method TEXT COLLATE "C",
   page TEXT COLLATE "C", registration BIGINT, session_id INTEGER, song TEXT COLLATE "C", status INTEGER,
@@ -22,7 +22,7 @@ CREATE UNLOGGED TABLE IF NOT EXISTS staging_events (
 )sql";
 
 inline constexpr const char* kCreateStagingSongs = R"sql(
-CREATE UNLOGGED TABLE IF NOT EXISTS staging_songs (
+CREATE TABLE IF NOT EXISTS staging_songs (
   num_songs INTEGER, artist_id TEXT COLLATE "C", artist_latitude DOUBLE PRECISION,
   artist_longitude DOUBLE PRECISION, artist_location TEXT COLLATE "C", artist_name TEXT COLLATE "C",
   song_id TEXT COLLATE "C", title TEXT COLLATE "C", duration DOUBLE PRECISION, year INTEGER)
@@ -119,11 +119,6 @@ inline constexpr const char* kDropTables =
 
 // TRUNCATE is transactional in PostgreSQL and far cheaper than DELETE.
 inline constexpr const char* kEmptyStaging = "TRUNCATE staging_events, staging_songs";
-// Staging tables an earlier version created logged, made unlogged once
-// emptied (which costs nothing then).
-inline constexpr const char* kLoggedStaging =
-    "SELECT relname FROM pg_class WHERE oid IN ('staging_events'::regclass, 'staging_songs'::regclass) "
-    "AND relpersistence = 'p'";
 inline constexpr const char* kEmptyStar = "TRUNCATE songplays, users, songs, artists, time";
 
 inline constexpr const char* kCopySongs =

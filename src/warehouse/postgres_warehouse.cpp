@@ -54,9 +54,6 @@ void PostgresWarehouse::begin_load(const std::string& /*load_id*/) {
   for (const char* create : postgres_sql::kCreateTables) connection_->run(create, "create table");
   create_incremental_tables(*connection_, kept_state());
   connection_->run(postgres_sql::kEmptyStaging, "empty staging tables");
-  for (const auto& row : connection_->query(postgres_sql::kLoggedStaging, {}, "find logged staging tables")) {
-    if (row.at(0)) connection_->run("ALTER TABLE " + *row.at(0) + " SET UNLOGGED", "make staging unlogged");
-  }
 }
 
 void PostgresWarehouse::start_copy(Staging table) {

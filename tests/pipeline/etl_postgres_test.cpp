@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "io/local_file_system.h"
+#include "lake/lake_reader.h"
 #include "model/error.h"
 #include "pipeline/etl.h"
 #include "pipeline/extract.h"
@@ -120,6 +121,38 @@ TEST_P(EtlPostgresOnData, BothTransformsGiveTheSameTablesCountsAndMatchFigures) 
     std::string rows = std::string("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ") + table + " t";
     EXPECT_EQ(query_scalar(in_process.uri(), rows), query_scalar(by_sql.uri(), rows)) << table;
   }
+}
+
+// More threads than a builder keeps shards of events for (a large
+// machine's default): the extra readers share the shards, into PostgreSQL
+// and into a lake alike, and the tables are those of a run on fewer.
+TEST_P(EtlPostgresOnData, MoreThreadsThanEventShardsShareThem) {
+  SPARKIFY_REQUIRE_POSTGRES();
+  const DataSet& data = GetParam();
+  TempDir work;
+  config::Settings settings;
+  settings.song_data = data.song_data();
+  settings.log_data = data.log_data();
+  settings.rejects_path = work / "rejects.ndjson";
+  settings.threads = static_cast<int>(transform::StarBuilder::kMaxEventShards) + 9;
+  TestDatabase db;
+  settings.target = db.uri();
+  auto run = [&settings] {
+    FileSystems file_systems(settings);
+    auto sinks = make_sinks(settings, file_systems);
+    std::ostringstream log;
+    run_etl(settings, file_systems, sinks, log);
+  };
+  run();
+  settings.target.reset();
+  settings.lake = work / "lake";
+  run();
+  TestDatabase one_thread;
+  run_into(one_thread.uri(), data.song_data(), data.log_data(), 0, work / "rejects.ndjson");
+  model::StarSchema expected = read_star_from_postgres(one_thread.uri());
+  EXPECT_EQ(first_difference(expected, read_star_from_postgres(db.uri())), "");
+  io::LocalFileSystem fs;
+  EXPECT_EQ(first_difference(expected, lake::read_star(fs, work / "lake")), "");
 }
 
 TEST_P(EtlPostgresOnData, LoadingTwiceGivesTheSameTables) {
