@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <limits>
 #include <string_view>
+#include <thread>
 
 #include "config/ini.h"
 #include "model/error.h"
@@ -417,6 +418,11 @@ Settings resolve_etl_settings(const Flags& flags) {
   }
   settings.transform = resolve_transform(flags, settings);
   return settings;
+}
+
+size_t threads_to_use(const Settings& settings) {
+  if (settings.threads > 0) return static_cast<size_t>(settings.threads);
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 }  // namespace sparkify::config

@@ -138,6 +138,10 @@ struct Settings {
   bool allow_empty_input = false;
 };
 
+// --threads, or one per core: how many files are read and parsed at once,
+// and how many threads build the star.
+size_t threads_to_use(const Settings& settings);
+
 // Merges flags over the file. With neither a target nor a lake anywhere,
 // the run writes the embedded default lake, ./lake. Throws UsageError when
 // a source is not given, when a local source path does not exist (an s3://

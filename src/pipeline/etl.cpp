@@ -1,8 +1,6 @@
 #include "pipeline/etl.h"
 
-#include <algorithm>
 #include <filesystem>
-#include <thread>
 
 #include "io/s3/s3_uri.h"
 #include "lake/lake_transaction.h"
@@ -107,8 +105,7 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, 
     warehouse = warehouse::open_warehouse(warehouse_spec(settings, file_systems, rehearsal));
     WarehouseSinkOptions options;
     options.star_in_process = settings.transform == config::StarTransform::kInProcess;
-    options.threads = settings.threads > 0 ? static_cast<size_t>(settings.threads)
-                                           : std::max(1u, std::thread::hardware_concurrency());
+    options.threads = config::threads_to_use(settings);
     sinks.push_back(std::make_unique<WarehouseSink>(warehouse, options));
   }
   if (settings.lake) {
@@ -121,7 +118,7 @@ std::vector<std::unique_ptr<Sink>> make_sinks(const config::Settings& settings, 
     }
     LakeOptions options;
     options.root = *settings.lake;
-    options.threads = settings.threads > 0 ? static_cast<size_t>(settings.threads) : 0;
+    options.threads = config::threads_to_use(settings);
     options.parquet.compression = settings.compression == "zstd"   ? lake::parquet::Compression::kZstd
                                   : settings.compression == "none" ? lake::parquet::Compression::kNone
                                                                    : lake::parquet::Compression::kSnappy;

@@ -1,24 +1,11 @@
 #include "pipeline/file_systems.h"
 
-#include <algorithm>
-#include <thread>
-
 #include "io/local_file_system.h"
 #include "io/s3/s3_file_system.h"
 
 namespace sparkify::pipeline {
-namespace {
-
-// --threads, or one per core.
-size_t threads_of(const config::Settings& settings) {
-  if (settings.threads > 0) return static_cast<size_t>(settings.threads);
-  return std::max(1u, std::thread::hardware_concurrency());
-}
-
-}  // namespace
-
 FileSystems::FileSystems(const config::Settings& settings)
-    : settings_(settings), local_(std::make_shared<io::LocalFileSystem>(threads_of(settings))) {}
+    : settings_(settings), local_(std::make_shared<io::LocalFileSystem>(config::threads_to_use(settings))) {}
 
 std::shared_ptr<io::FileSystem> FileSystems::for_path(const std::string& path) {
   if (!io::is_s3_uri(path)) return local_;
@@ -56,7 +43,7 @@ size_t FileSystems::read_concurrency(const std::string& path) const {
   // Parsing threads: the S3 client keeps its own many requests in flight
   // and hands finished files to these.
   (void)path;
-  return threads_of(settings_);
+  return config::threads_to_use(settings_);
 }
 
 }  // namespace sparkify::pipeline

@@ -310,8 +310,7 @@ size_t LakeSink::event_shards(size_t readers) {
   // Every part of the events' state is per shard: the builder's plays and
   // users, the match figures, what a merge needs to know.
   State& state = *state_;
-  size_t shards = std::clamp<size_t>(std::min(readers, options_.threads), 1, transform::StarBuilder::kMaxEventShards);
-  state.star.set_event_shards(shards);
+  size_t shards = state.star.set_event_shards(std::min(readers, options_.threads));
   state.match.set_event_parts(shards);
   state.seen.resize(shards);
   return shards;

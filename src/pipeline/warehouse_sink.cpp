@@ -61,10 +61,9 @@ model::Rejects WarehouseSink::load_sources(const SourceFiles& files, RunSummary&
 }
 
 void WarehouseSink::write_songs(const std::vector<model::SongRecord>& songs) {
+  // The builder keeps the records: a copy of them, only then.
+  if (in_process_) return take_songs(std::vector<model::SongRecord>(songs));
   warehouse_->stage_songs(songs);
-  if (!in_process_) return;
-  in_process_->match.add_songs(songs);
-  in_process_->star.add_songs(songs);
 }
 
 void WarehouseSink::take_songs(std::vector<model::SongRecord>&& songs) {
@@ -83,8 +82,7 @@ void WarehouseSink::write_events(const std::vector<model::EventRecord>& events) 
 
 size_t WarehouseSink::event_shards(size_t readers) {
   if (!in_process_) return 0;
-  size_t shards = std::clamp<size_t>(std::min(readers, options_.threads), 1, transform::StarBuilder::kMaxEventShards);
-  in_process_->star.set_event_shards(shards);
+  size_t shards = in_process_->star.set_event_shards(std::min(readers, options_.threads));
   in_process_->match.set_event_parts(shards);
   return shards;
 }

@@ -312,15 +312,15 @@ void StarBuilder::set_song_table_rows(size_t song_rows, size_t artist_rows) {
   artist_rows_ = artist_rows;
 }
 
-void StarBuilder::set_event_shards(size_t shards) {
-  assert(shards >= 1);
+size_t StarBuilder::set_event_shards(size_t wanted) {
   assert(no_events_yet());
-  if (shards > kMaxEventShards) throw std::invalid_argument("more event shards than a play's text ids can name");
+  size_t shards = std::clamp<size_t>(wanted, 1, kMaxEventShards);
   shards_.clear();
   for (size_t idx = 0; idx < shards; ++idx) {
     shards_.push_back(std::make_unique<EventShard>(static_cast<uint32_t>(idx + 1)));
     if (latest_by_user_day_) shards_.back()->latest_by_user_day = std::make_unique<LatestByUserDay>();
   }
+  return shards;
 }
 
 void StarBuilder::add_events(size_t shard_idx, const std::vector<model::EventRecord>& events) {

@@ -93,12 +93,13 @@ class StarBuilder {
   void add_song_keys(const model::SongKeys& song);
   void set_song_table_rows(size_t song_rows, size_t artist_rows);
   // Before the first event: how many threads add events at once (1 by
-  // default). Shard `idx` < `shards` may then be fed by its own thread,
-  // all at once; each keeps its plays, their text and its users apart
-  // until finish() merges them, so that no lock is taken per event.
-  void set_event_shards(size_t shards);
-  // The most shards a builder keeps apart (a play's text id names its
-  // shard's pool in a few bits); more threads than that share them.
+  // default); returns the shards kept, `wanted` held to 1 …
+  // kMaxEventShards (a play's text id names its shard's pool in a few
+  // bits): more threads than that share them. Shard `idx` < that may then
+  // be fed by its own thread, all at once; each keeps its plays, their
+  // text and its users apart until finish() merges them, so that no lock
+  // is taken per event.
+  size_t set_event_shards(size_t wanted);
   static constexpr size_t kMaxEventShards = 62;
   // Requires finish_songs(). The one-argument form feeds shard 0.
   void add_events(const std::vector<model::EventRecord>& events) { add_events(0, events); }

@@ -59,6 +59,16 @@ TEST(StarBuilder, EventsInShardsGiveTheTablesOfOneShard) {
   }
 }
 
+// A play's text id names its shard in a few bits: more threads than that
+// many shards share them, and none is at least one.
+TEST(StarBuilder, TheShardsKeptAreHeldToWhatAPlayCanName) {
+  StarBuilder builder;
+  builder.finish_songs();
+  EXPECT_EQ(builder.set_event_shards(StarBuilder::kMaxEventShards + 9), StarBuilder::kMaxEventShards);
+  EXPECT_EQ(builder.set_event_shards(0), 1u);
+  EXPECT_EQ(builder.set_event_shards(5), 5u);
+}
+
 TEST(StarBuilder, SongsPickTheFirstRowPerSongId) {
   auto star = build(testing::edge_songs(), {});
   ASSERT_EQ(star.songs.size(), 5u);  // SOA SOB SOC SOD SOE; the NULL song_id is no song
