@@ -8,6 +8,9 @@ find_package(CLI11 REQUIRED)
 find_package(ZLIB REQUIRED)
 find_package(CURL REQUIRED)
 find_package(Snappy REQUIRED)
+# Abseil's flat hash tables: the builder's and the match figures' maps hold
+# millions of entries, inline rather than a node each.
+find_package(absl REQUIRED)
 pkg_check_modules(LIBPQ REQUIRED IMPORTED_TARGET libpq)
 pkg_check_modules(ZSTD REQUIRED IMPORTED_TARGET libzstd)
 pkg_check_modules(THRIFT REQUIRED IMPORTED_TARGET thrift)

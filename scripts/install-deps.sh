@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libsimdjson-dev libpq-dev libcurl4-openssl-dev zlib1g-dev libsnappy-dev libzstd-dev
+  libabsl-dev
   libthrift-dev thrift-compiler libboost-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql postgresql-client

@@ -8,10 +8,7 @@
 
 namespace sparkify::io {
 
-void FileSystem::read_many(const std::vector<FileEntry>& files, size_t concurrency,
-                           const std::function<void(size_t, Bytes)>& on_file) {
-  // A local disk needs no more than a thread per core; remote stores override
-  // this with many requests in flight.
+void FileSystem::for_each_index(size_t count, size_t concurrency, const std::function<void(size_t index)>& each) {
   std::atomic<size_t> next{0};
   std::atomic<bool> failed{false};
   std::exception_ptr first_error;
@@ -19,9 +16,9 @@ void FileSystem::read_many(const std::vector<FileEntry>& files, size_t concurren
   auto worker = [&] {
     while (!failed.load(std::memory_order_relaxed)) {
       size_t index = next.fetch_add(1);
-      if (index >= files.size()) return;
+      if (index >= count) return;
       try {
-        on_file(index, read(files[index].path));
+        each(index);
       } catch (...) {
         std::lock_guard lock(error_mutex);
         if (!first_error) first_error = std::current_exception();
@@ -29,12 +26,27 @@ void FileSystem::read_many(const std::vector<FileEntry>& files, size_t concurren
       }
     }
   };
-  size_t thread_count = std::max<size_t>(1, std::min(concurrency, files.size()));
+  size_t thread_count = std::max<size_t>(1, std::min(concurrency, count));
   std::vector<std::thread> threads;
   for (size_t thread_idx = 1; thread_idx < thread_count; ++thread_idx) threads.emplace_back(worker);
   worker();
   for (auto& thread : threads) thread.join();
   if (first_error) std::rethrow_exception(first_error);
+}
+
+void FileSystem::read_many(const std::vector<FileEntry>& files, size_t concurrency,
+                           const std::function<void(size_t, Bytes)>& on_file) {
+  // A local disk needs no more than a thread per core; remote stores override
+  // this with many requests in flight.
+  for_each_index(files.size(), concurrency, [&](size_t index) { on_file(index, read(files[index].path)); });
+}
+
+void FileSystem::stream_many(const std::vector<FileEntry>& files, size_t concurrency,
+                             const std::function<void(size_t, InputStream&)>& on_file) {
+  read_many(files, concurrency, [&](size_t index, Bytes bytes) {
+    BytesInputStream stream(std::move(bytes));
+    on_file(index, stream);
+  });
 }
 
 std::unique_ptr<FileLock> FileSystem::try_lock(const std::string&, const std::string&) { return nullptr; }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "io/bytes.h"
+#include "io/input_stream.h"
 
 namespace sparkify::io {
 
@@ -58,6 +59,14 @@ class FileSystem {
   virtual void read_many(const std::vector<FileEntry>& files, size_t concurrency,
                          const std::function<void(size_t index, Bytes bytes)>& on_file);
 
+  // As read_many(), but each file is handed over as a stream, read on
+  // `on_file`'s thread: a store that reads in pieces (a local disk) then
+  // holds what the caller reads at a time, not whole files. By default the
+  // files are downloaded whole by read_many() (S3: many requests in flight
+  // matter more there than the memory of a file).
+  virtual void stream_many(const std::vector<FileEntry>& files, size_t concurrency,
+                           const std::function<void(size_t index, InputStream& stream)>& on_file);
+
   // Starts writing `path`; parent folders are made as needed.
   virtual std::unique_ptr<OutputStream> create(const std::string& path) = 0;
 
@@ -101,6 +110,12 @@ class FileSystem {
   // naming the holder, when another process holds it; IoError when the file
   // cannot be made.
   virtual std::unique_ptr<FileLock> try_lock(const std::string& path, const std::string& holder);
+
+ protected:
+  // Calls each(index) for every index below `count`, on up to `concurrency`
+  // threads (the caller's among them); the first failure stops the rest
+  // and is rethrown here.
+  static void for_each_index(size_t count, size_t concurrency, const std::function<void(size_t index)>& each);
 };
 
 // Joins path segments with exactly one '/' between them.

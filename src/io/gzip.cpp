@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "model/error.h"
 
@@ -69,6 +70,102 @@ Bytes gunzip(std::string_view bytes, const std::string& source, size_t max_size)
 Bytes maybe_gunzip(Bytes bytes, const std::string& source) {
   if (!is_gzip(bytes)) return bytes;
   return gunzip(bytes, source);
+}
+
+struct MaybeGunzipStream::State {
+  State(InputStream& from, std::string source_name) : source(from), name(std::move(source_name)) {}
+  ~State() {
+    if (inflating) inflateEnd(&z);
+  }
+
+  // Appends what the source gives to the buffered input; false at its end.
+  bool fill() {
+    if (source_done) return false;
+    if (begin == end) begin = end = 0;
+    if (end == input.size()) return true;  // full: nothing read, nothing ended
+    size_t got = source.read(input.data() + end, input.size() - end);
+    stored += got;
+    end += got;
+    if (got == 0) source_done = true;
+    return got > 0;
+  }
+  size_t buffered() const { return end - begin; }
+
+  InputStream& source;
+  std::string name;
+  // Input read from the source and not yet handed on or inflated.
+  std::vector<char> input = std::vector<char>(size_t{256} << 10);
+  size_t begin = 0;
+  size_t end = 0;
+  bool source_done = false;
+  uint64_t stored = 0;
+  enum class Mode { kUnknown, kPlain, kGzip } mode = Mode::kUnknown;
+  z_stream z{};
+  bool inflating = false;
+  bool ended = false;
+};
+
+MaybeGunzipStream::MaybeGunzipStream(InputStream& source, std::string name)
+    : state_(std::make_unique<State>(source, std::move(name))) {}
+
+MaybeGunzipStream::~MaybeGunzipStream() = default;
+
+uint64_t MaybeGunzipStream::stored_bytes() const { return state_->stored; }
+
+size_t MaybeGunzipStream::read(char* out, size_t size) {
+  State& st = *state_;
+  if (st.mode == State::Mode::kUnknown) {
+    while (st.buffered() < 2 && st.fill()) {
+    }
+    bool gzip = st.buffered() >= 2 && static_cast<unsigned char>(st.input[st.begin]) == 0x1f &&
+                static_cast<unsigned char>(st.input[st.begin + 1]) == 0x8b;
+    st.mode = gzip ? State::Mode::kGzip : State::Mode::kPlain;
+    if (gzip) {
+      // 16 + MAX_WBITS: expect a gzip header rather than a raw zlib one.
+      if (inflateInit2(&st.z, 16 + MAX_WBITS) != Z_OK) throw IoError("cannot start gzip for " + st.name);
+      st.inflating = true;
+    }
+  }
+  if (size == 0) return 0;
+  if (st.mode == State::Mode::kPlain) {
+    if (st.buffered() > 0) {
+      size_t count = std::min(size, st.buffered());
+      std::memcpy(out, st.input.data() + st.begin, count);
+      st.begin += count;
+      return count;
+    }
+    if (st.source_done) return 0;
+    size_t got = st.source.read(out, size);
+    st.stored += got;
+    if (got == 0) st.source_done = true;
+    return got;
+  }
+  // zlib counts in 32-bit units.
+  size = std::min<size_t>(size, size_t{1} << 30);
+  while (!st.ended) {
+    if (st.buffered() == 0 && !st.fill()) throw IoError(st.name + ": truncated gzip stream");
+    st.z.next_in = reinterpret_cast<Bytef*>(st.input.data() + st.begin);
+    st.z.avail_in = static_cast<uInt>(st.buffered());
+    st.z.next_out = reinterpret_cast<Bytef*>(out);
+    st.z.avail_out = static_cast<uInt>(size);
+    int status = inflate(&st.z, Z_NO_FLUSH);
+    st.begin = st.end - st.z.avail_in;
+    size_t produced = size - st.z.avail_out;
+    if (status == Z_STREAM_END) {
+      // Another gzip member may follow (concatenated .gz files are valid).
+      if (st.buffered() == 0) st.fill();
+      if (st.buffered() == 0) {
+        st.ended = true;
+      } else {
+        inflateReset(&st.z);
+      }
+    } else if (status != Z_OK && !(status == Z_BUF_ERROR && st.buffered() == 0)) {
+      // Z_BUF_ERROR with input left means no progress can be made.
+      throw IoError(st.name + ": corrupt gzip stream: " + (st.z.msg ? st.z.msg : "corrupt data"));
+    }
+    if (produced > 0) return produced;
+  }
+  return 0;
 }
 
 struct GzipWriter::Stream {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "io/bytes.h"
+#include "io/input_stream.h"
 
 namespace sparkify::io {
 
@@ -23,6 +24,25 @@ Bytes gunzip(std::string_view bytes, const std::string& source, size_t max_size)
 
 // Returns `bytes` inflated when they are gzip, else unchanged.
 Bytes maybe_gunzip(Bytes bytes, const std::string& source);
+
+// Reads `source` inflated when it is gzip (its first two bytes), else as it
+// is, as the caller reads: a buffer of input at a time, never the whole
+// file. Multi-member streams are read through; a corrupt or truncated one
+// fails with IoError naming `name`.
+class MaybeGunzipStream final : public InputStream {
+ public:
+  MaybeGunzipStream(InputStream& source, std::string name);
+  ~MaybeGunzipStream() override;
+  MaybeGunzipStream(const MaybeGunzipStream&) = delete;
+  MaybeGunzipStream& operator=(const MaybeGunzipStream&) = delete;
+  size_t read(char* out, size_t size) override;
+  // Bytes taken from `source` so far: the file's size as stored, once read.
+  uint64_t stored_bytes() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Compresses a stream into one gzip member as the bytes come (the staging
 // files a warehouse loads with COPY … GZIP).

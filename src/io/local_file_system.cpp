@@ -325,6 +325,14 @@ Bytes LocalFileSystem::read(const std::string& path) {
   return bytes;
 }
 
+void LocalFileSystem::stream_many(const std::vector<FileEntry>& files, size_t concurrency,
+                                  const std::function<void(size_t, InputStream&)>& on_file) {
+  for_each_index(files.size(), concurrency, [&](size_t index) {
+    FileInputStream stream(files[index].path);
+    on_file(index, stream);
+  });
+}
+
 std::unique_ptr<OutputStream> LocalFileSystem::create(const std::string& path) {
   return std::make_unique<LocalOutputStream>(path, true);
 }

@@ -14,6 +14,9 @@ class LocalFileSystem final : public FileSystem {
   std::vector<FileEntry> list(const std::string& root,
                               const std::vector<std::string>& suffixes) override;
   Bytes read(const std::string& path) override;
+  // Each file read in pieces as the caller reads its stream.
+  void stream_many(const std::vector<FileEntry>& files, size_t concurrency,
+                   const std::function<void(size_t index, InputStream& stream)>& on_file) override;
   std::unique_ptr<OutputStream> create(const std::string& path) override;
   std::unique_ptr<OutputStream> create_unpublished(const std::string& path) override;
   void copy_file(const std::string& from, const std::string& to) override;

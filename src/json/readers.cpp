@@ -25,16 +25,29 @@ namespace od = simdjson::ondemand;
 static_assert(io::Bytes::kPadding >= simdjson::SIMDJSON_PADDING);
 
 // One simdjson implementation's readers.
+// NDJSON lines parsed in place: `text` is readable up to `readable_end`
+// (simdjson reads past the end of what it parses). A file read in pieces
+// gives one span per piece, each of whole lines.
+struct LineSpan {
+  std::string_view text;
+  const char* readable_end;
+  uint64_t lines_before = 0;  // lines of the file before `text`
+  bool file_start = true;     // where a byte order mark may be
+  static LineSpan of(const io::Bytes& bytes) {
+    return {bytes.view(), bytes.data() + bytes.size() + io::Bytes::kPadding};
+  }
+};
+
 class ReaderKernel {
  public:
   virtual ~ReaderKernel() = default;
   virtual void read_songs(const io::Bytes& bytes, const std::string& source,
                           std::vector<model::SongRecord>& records, Rejects& rejects) = 0;
   // Calls on_full() after any line that leaves `chunk_records` records or
-  // more in `records`.
-  virtual void read_events(const io::Bytes& bytes, const std::string& source,
-                           std::vector<model::EventRecord>& records, Rejects& rejects, size_t chunk_records,
-                           const std::function<void()>& on_full) = 0;
+  // more in `records`. Returns the number of the last line gone through.
+  virtual uint64_t read_events(const LineSpan& lines, const std::string& source,
+                               std::vector<model::EventRecord>& records, Rejects& rejects, size_t chunk_records,
+                               const std::function<void()>& on_full) = 0;
 };
 
 using model::Reject;
@@ -331,12 +344,13 @@ std::string_view without_bom(std::string_view text) {
 }
 
 // Calls on_line(line_number, text) for every non-blank line, CR stripped; a
-// byte order mark at the start of the file is skipped.
+// byte order mark at the start of the file is skipped. Returns the number of
+// the last line.
 template <typename OnLine>
-void for_each_line(const io::Bytes& bytes, OnLine&& on_line) {
-  const char* cursor = without_bom(bytes.view()).data();
-  const char* end = bytes.data() + bytes.size();
-  uint64_t line_number = 0;
+uint64_t for_each_line(const LineSpan& lines, OnLine&& on_line) {
+  const char* cursor = (lines.file_start ? without_bom(lines.text) : lines.text).data();
+  const char* end = lines.text.data() + lines.text.size();
+  uint64_t line_number = lines.lines_before;
   while (cursor < end) {
     ++line_number;
     const char* newline = static_cast<const char*>(std::memchr(cursor, '\n', static_cast<size_t>(end - cursor)));
@@ -346,25 +360,25 @@ void for_each_line(const io::Bytes& bytes, OnLine&& on_line) {
     if (!is_blank(line)) on_line(line_number, line);
     cursor = newline ? newline + 1 : end;
   }
+  return line_number;
 }
 
 // Reads NDJSON records of type Record with `take_field`.
 template <typename Record, typename TakeField, typename OnFull>
-void read_lines(od::parser& parser, const io::Bytes& bytes, const std::string& source,
-                std::vector<Record>& records, Rejects& rejects, TakeField take_field, size_t chunk_records,
-                OnFull&& on_full) {
-  const char* readable_end = bytes.data() + bytes.size() + io::Bytes::kPadding;
+uint64_t read_lines(od::parser& parser, const LineSpan& lines, const std::string& source, std::vector<Record>& records,
+                    Rejects& rejects, TakeField take_field, size_t chunk_records, OnFull&& on_full) {
+  const char* readable_end = lines.readable_end;
   std::string field;
   std::string reason;
   // Room for the records of `bytes_left` bytes (at a guess of 256 bytes a
-  // line, and no more than a chunk), so that a large file's vector is not
+  // line, and no more than a chunk holds in all), so that a large file's vector is not
   // regrown (and its records moved) many times.
   auto make_room = [&](size_t bytes_left) {
-    records.reserve(records.size() + std::min(chunk_records, bytes_left / 256 + 1));
+    records.reserve(std::min(chunk_records, records.size() + bytes_left / 256 + 1));
   };
-  const char* end = bytes.data() + bytes.size();
-  make_room(bytes.size());
-  for_each_line(bytes, [&](uint64_t line_number, std::string_view line) {
+  const char* end = lines.text.data() + lines.text.size();
+  make_room(lines.text.size());
+  return for_each_line(lines, [&](uint64_t line_number, std::string_view line) {
     // Parsed in place; taken back out if the line is rejected.
     Record& record = records.emplace_back();
     field.clear();
@@ -387,7 +401,7 @@ class Kernel final : public ReaderKernel {
                   std::vector<model::SongRecord>& records, Rejects& rejects) override {
     size_t records_before = records.size();
     size_t rejects_before = rejects.size();
-    read_lines(parser_, bytes, source, records, rejects, take_song_field, SIZE_MAX, [] {});
+    read_lines(parser_, LineSpan::of(bytes), source, records, rejects, take_song_field, SIZE_MAX, [] {});
     if (rejects.size() == rejects_before) return;
     // Line by line failed somewhere: the file may be one object
     // pretty-printed over several lines. Take it whole if it reads that way.
@@ -405,10 +419,9 @@ class Kernel final : public ReaderKernel {
     }
   }
 
-  void read_events(const io::Bytes& bytes, const std::string& source,
-                   std::vector<model::EventRecord>& records, Rejects& rejects, size_t chunk_records,
-                   const std::function<void()>& on_full) override {
-    read_lines(parser_, bytes, source, records, rejects, take_event_field, chunk_records, on_full);
+  uint64_t read_events(const LineSpan& lines, const std::string& source, std::vector<model::EventRecord>& records,
+                       Rejects& rejects, size_t chunk_records, const std::function<void()>& on_full) override {
+    return read_lines(parser_, lines, source, records, rejects, take_event_field, chunk_records, on_full);
   }
 
  private:
@@ -441,18 +454,65 @@ EventReader::~EventReader() = default;
 
 void EventReader::read(const io::Bytes& bytes, const std::string& source,
                        std::vector<model::EventRecord>& records, Rejects& rejects) {
-  impl_->kernel->read_events(bytes, source, records, rejects, SIZE_MAX, [] {});
+  impl_->kernel->read_events(LineSpan::of(bytes), source, records, rejects, SIZE_MAX, [] {});
 }
 
 void EventReader::read_in_chunks(const io::Bytes& bytes, const std::string& source, size_t chunk_records,
                                  const ChunkHandler& on_chunk) {
   std::vector<model::EventRecord> records;
   Rejects rejects;
-  impl_->kernel->read_events(bytes, source, records, rejects, std::max<size_t>(1, chunk_records), [&] {
+  impl_->kernel->read_events(LineSpan::of(bytes), source, records, rejects, std::max<size_t>(1, chunk_records), [&] {
     on_chunk(records, rejects);
     records.clear();
     rejects.clear();
   });
+  on_chunk(records, rejects);
+}
+
+void EventReader::read_stream(io::InputStream& stream, const std::string& source, size_t chunk_records,
+                              const ChunkHandler& on_chunk, size_t piece_bytes) {
+  std::vector<model::EventRecord> records;
+  Rejects rejects;
+  auto on_full = [&] {
+    on_chunk(records, rejects);
+    records.clear();
+    rejects.clear();
+  };
+  chunk_records = std::max<size_t>(1, chunk_records);
+  // The bytes read and not yet parsed: whole lines are parsed in place, and
+  // the start of a line the piece cut is moved to the front for the next.
+  size_t capacity = std::max<size_t>(1, piece_bytes);
+  auto buffer = std::make_unique<char[]>(capacity + io::Bytes::kPadding);
+  size_t held = 0;
+  uint64_t lines_before = 0;
+  bool file_start = true;
+  bool at_end = false;
+  while (!at_end) {
+    while (held < capacity) {
+      size_t got = stream.read(buffer.get() + held, capacity - held);
+      if (got == 0) {
+        at_end = true;
+        break;
+      }
+      held += got;
+    }
+    std::string_view text(buffer.get(), held);
+    size_t last_newline = text.rfind('\n');
+    size_t whole = at_end ? held : (last_newline == std::string_view::npos ? 0 : last_newline + 1);
+    if (whole == 0 && !at_end) {
+      // A line longer than the buffer: make room for it.
+      auto bigger = std::make_unique<char[]>(capacity * 2 + io::Bytes::kPadding);
+      std::memcpy(bigger.get(), buffer.get(), held);
+      buffer = std::move(bigger);
+      capacity *= 2;
+      continue;
+    }
+    LineSpan lines{text.substr(0, whole), buffer.get() + capacity + io::Bytes::kPadding, lines_before, file_start};
+    lines_before = impl_->kernel->read_events(lines, source, records, rejects, chunk_records, on_full);
+    file_start = false;
+    std::memmove(buffer.get(), buffer.get() + whole, held - whole);
+    held -= whole;
+  }
   on_chunk(records, rejects);
 }
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "io/bytes.h"
+#include "io/input_stream.h"
 #include "model/records.h"
 #include "model/reject.h"
 
@@ -62,6 +63,12 @@ class EventReader {
   using ChunkHandler = std::function<void(std::vector<model::EventRecord>&, model::Rejects&)>;
   void read_in_chunks(const io::Bytes& bytes, const std::string& source, size_t chunk_records,
                       const ChunkHandler& on_chunk);
+  // As read_in_chunks(), reading `stream` (the content of `source`) a piece
+  // of about `piece_bytes` at a time (more only for a longer line): memory
+  // for a piece and a chunk, whatever the file's size.
+  static constexpr size_t kPieceBytes = size_t{8} << 20;
+  void read_stream(io::InputStream& stream, const std::string& source, size_t chunk_records,
+                   const ChunkHandler& on_chunk, size_t piece_bytes = kPieceBytes);
 
  private:
   struct Impl;

@@ -17,7 +17,7 @@
 namespace sparkify::pipeline {
 namespace {
 
-// Raised inside read_many's callback to stop the reads once the consumer
+// Raised inside read_many's (or stream_many's) callback to stop the reads once the consumer
 // has failed; never escapes this file.
 struct Cancelled {};
 
@@ -42,16 +42,16 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
   std::exception_ptr producer_error;
   std::thread producer([&] {
     try {
-      fs.read_many(files, concurrency, [&](size_t index, io::Bytes bytes) {
-        thread_local Reader reader;
-        uint64_t stored_bytes = bytes.size();
-        const std::string& source = files[index].path;
-        if constexpr (std::is_same_v<Reader, json::EventReader>) {
-          // Event files are handed on in chunks, so that a large file costs
-          // memory for a chunk, not for all its records at once.
-          io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
+      if constexpr (std::is_same_v<Reader, json::EventReader>) {
+        // Event files are read as streams and handed on in chunks, so that a
+        // large file costs memory for a piece and a chunk, not for its bytes
+        // or all its records at once.
+        fs.stream_many(files, concurrency, [&](size_t index, io::InputStream& stream) {
+          thread_local json::EventReader reader;
+          const std::string& source = files[index].path;
+          io::MaybeGunzipStream text(stream, source);
           std::optional<FileBatch<Record>> pending;
-          reader.read_in_chunks(text, source, kEventsPerBatch, [&](auto& records, auto& rejects) {
+          reader.read_stream(text, source, kEventsPerBatch, [&](auto& records, auto& rejects) {
             if (counters) counters->add_rows(records.size(), rejects.size());
             if (pending && !queue.push(std::move(*pending))) throw Cancelled{};
             pending.emplace();
@@ -61,10 +61,15 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
             pending->source = source;
           });
           pending->files_ended = 1;
-          pending->bytes = stored_bytes;
-          if (counters) counters->add_file(stored_bytes);
+          pending->bytes = text.stored_bytes();
+          if (counters) counters->add_file(text.stored_bytes());
           if (!queue.push(std::move(*pending))) throw Cancelled{};
-        } else {
+        });
+      } else {
+        fs.read_many(files, concurrency, [&](size_t index, io::Bytes bytes) {
+          thread_local Reader reader;
+          uint64_t stored_bytes = bytes.size();
+          const std::string& source = files[index].path;
           FileBatch<Record> batch;
           {
             // The file's bytes go before the wait for a place in the queue.
@@ -88,8 +93,8 @@ ExtractStats extract(io::FileSystem& fs, const std::vector<io::FileEntry>& files
             }
           }
           if (full && !queue.push(std::move(*full))) throw Cancelled{};
-        }
-      });
+        });
+      }
       // Every reader has returned: what is gathered is the last batch.
       if (gathered.files_ended > 0 && !queue.push(std::move(gathered))) throw Cancelled{};
     } catch (const Cancelled&) {
@@ -147,7 +152,7 @@ ExtractStats extract_events_in_shards(io::FileSystem& fs, const std::vector<io::
   std::atomic<uint64_t> byte_count{0};
   std::atomic<uint64_t> record_count{0};
   std::atomic<uint64_t> reject_count{0};
-  fs.read_many(files, concurrency, [&](size_t index, io::Bytes bytes) {
+  fs.stream_many(files, concurrency, [&](size_t index, io::InputStream& stream) {
     size_t shard = 0;
     {
       std::unique_lock lock(free_mutex);
@@ -169,10 +174,9 @@ ExtractStats extract_events_in_shards(io::FileSystem& fs, const std::vector<io::
       }
     } lease{free_mutex, shard_freed, free_shards, shard};
     thread_local json::EventReader reader;
-    uint64_t stored_bytes = bytes.size();
     const std::string& source = files[index].path;
-    io::Bytes text = io::maybe_gunzip(std::move(bytes), source);
-    reader.read_in_chunks(text, source, kEventsPerBatch, [&](auto& records, auto& rejects) {
+    io::MaybeGunzipStream text(stream, source);
+    reader.read_stream(text, source, kEventsPerBatch, [&](auto& records, auto& rejects) {
       if (counters) counters->add_rows(records.size(), rejects.size());
       record_count += records.size();
       reject_count += rejects.size();
@@ -184,8 +188,8 @@ ExtractStats extract_events_in_shards(io::FileSystem& fs, const std::vector<io::
       consume(shard, batch);
     });
     ++file_count;
-    byte_count += stored_bytes;
-    if (counters) counters->add_file(stored_bytes);
+    byte_count += text.stored_bytes();
+    if (counters) counters->add_file(text.stored_bytes());
   });
   return ExtractStats{file_count, byte_count, record_count, reject_count};
 }

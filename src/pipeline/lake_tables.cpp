@@ -147,7 +147,7 @@ uint64_t write_time_table(const transform::StarBuilder& star, io::FileSystem& fs
                            int32_column("day", false), int32_column("week", false), int32_column("weekday", false)},
                           options);
   MonthWriters months(table, "time");
-  for (const auto& time : star.time()) {
+  star.for_each_time_row([&months](const model::TimeRow& time) {
     Writer& writer = months.of(time.start_time_ms);
     writer.write_int64(time.start_time_ms);
     writer.write_int32(time.hour);
@@ -155,7 +155,7 @@ uint64_t write_time_table(const transform::StarBuilder& star, io::FileSystem& fs
     writer.write_int32(time.week);
     writer.write_int32(time.weekday);
     writer.end_row();
-  }
+  });
   table.close();
   return table.files_written();
 }

@@ -1,5 +1,6 @@
 #include "quality/match_diagnostics.h"
 
+#include <absl/hash/hash.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <functional>
 #include <tuple>
+#include <utility>
 
 #include "model/json_text.h"
 
@@ -214,28 +216,20 @@ int64_t MatchTally::next_song_events() const {
 }
 
 size_t MatchTally::PairKeyHash::operator()(const PairKey& key) const {
-  auto part = [](const std::optional<std::string_view>& text) {
-    return text ? std::hash<std::string_view>{}(*text) : size_t{0x5bd1e995};
-  };
-  return part(key.song) * 0x9E3779B97F4A7C15ULL ^ part(key.artist);
+  return absl::Hash<std::pair<std::string_view, std::string_view>>()({key.song, key.artist});
 }
 
 void MatchTally::Part::count_unmatched(std::optional<std::string_view> song, std::optional<std::string_view> artist,
                                        std::optional<double> length, int64_t plays) {
-  auto found = unmatched.find(PairKey{song, artist});
+  PairKey key{song.value_or(std::string_view()), artist.value_or(std::string_view())};
+  auto found = unmatched.find(key);
   if (found == unmatched.end()) {
-    auto stored = [this](std::optional<std::string_view> value) -> std::optional<std::string_view> {
-      if (!value) return std::nullopt;
-      return text.copy(*value);
-    };
-    found = unmatched.emplace(PairKey{stored(song), stored(artist)}, Pair{}).first;
+    auto stored = [this](std::string_view value) { return value.empty() ? value : text.copy(value); };
+    found = unmatched.emplace(PairKey{stored(key.song), stored(key.artist)}, Pair{}).first;
   }
   Pair& pair = found->second;
   pair.plays += plays;
-  if (length) {
-    pair.min_length = pair.min_length ? std::min(*pair.min_length, *length) : *length;
-    pair.max_length = pair.max_length ? std::max(*pair.max_length, *length) : *length;
-  }
+  if (length) pair.add_length(*length);
 }
 
 void MatchTally::Part::add(const PairKey& key, const Pair& pair) {
@@ -243,14 +237,8 @@ void MatchTally::Part::add(const PairKey& key, const Pair& pair) {
   if (inserted) return;
   Pair& sum = slot->second;
   sum.plays += pair.plays;
-  auto min_of = [](const std::optional<double>& a, const std::optional<double>& b) {
-    return a && b ? std::optional<double>(std::min(*a, *b)) : (a ? a : b);
-  };
-  auto max_of = [](const std::optional<double>& a, const std::optional<double>& b) {
-    return a && b ? std::optional<double>(std::max(*a, *b)) : (a ? a : b);
-  };
-  sum.min_length = min_of(sum.min_length, pair.min_length);
-  sum.max_length = max_of(sum.max_length, pair.max_length);
+  sum.min_length = std::min(sum.min_length, pair.min_length);
+  sum.max_length = std::max(sum.max_length, pair.max_length);
 }
 
 void MatchTally::end_songs_after_events() {
@@ -271,31 +259,40 @@ void MatchTally::end_songs_after_events() {
 }
 
 std::vector<UnmatchedPair> MatchTally::top_unmatched() const {
+  // Views of the entries, as small as they can be: there is one per
+  // distinct unmatched pair.
   struct Candidate {
     int64_t plays;
-    std::optional<std::string_view> song;
-    std::optional<std::string_view> artist;
+    const PairKey* key;
     const Pair* pair;
+  };
+  auto text = [](std::string_view view) { return view.empty() ? std::nullopt : std::optional<std::string_view>(view); };
+  auto before_candidate = [&](const Candidate& a, const Candidate& b) {
+    struct View {
+      int64_t plays;
+      std::optional<std::string_view> song;
+      std::optional<std::string_view> artist;
+    };
+    return before(View{a.plays, text(a.key->song), text(a.key->artist)},
+                  View{b.plays, text(b.key->song), text(b.key->artist)});
   };
   std::vector<Candidate> candidates;
   assert(parts_.size() == 1);
   const auto& unmatched = parts_[0].unmatched;
   candidates.reserve(unmatched.size());
-  for (const auto& [key, pair] : unmatched) candidates.push_back({pair.plays, key.song, key.artist, &pair});
+  for (const auto& [key, pair] : unmatched) candidates.push_back({pair.plays, &key, &pair});
   size_t top = std::min(candidates.size(), kTopUnmatched);
   std::partial_sort(candidates.begin(), candidates.begin() + static_cast<std::ptrdiff_t>(top), candidates.end(),
-                    before<Candidate>);
-  auto owned = [](const std::optional<std::string_view>& text) {
-    return text ? std::optional<std::string>(*text) : std::nullopt;
-  };
+                    before_candidate);
+  auto owned = [&](std::string_view view) { return view.empty() ? std::nullopt : std::optional<std::string>(view); };
   std::vector<UnmatchedPair> pairs;
   for (size_t idx = 0; idx < top; ++idx) {
     const Candidate& candidate = candidates[idx];
-    pairs.push_back({owned(candidate.song),
-                     owned(candidate.artist),
+    pairs.push_back({owned(candidate.key->song),
+                     owned(candidate.key->artist),
                      candidate.plays,
-                     candidate.pair->min_length,
-                     candidate.pair->max_length,
+                     candidate.pair->min(),
+                     candidate.pair->max(),
                      {}});
   }
   return pairs;

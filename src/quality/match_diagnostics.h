@@ -8,7 +8,12 @@
 // this only explains it.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+#include <absl/container/flat_hash_set.h>
+
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -100,16 +105,26 @@ class MatchTally {
   int64_t next_song_events() const;
 
  private:
+  // Millions of distinct pairs may be counted at once, so both halves of
+  // an entry are kept small (56 bytes in all).
   struct Pair {
     int64_t plays = 0;
-    std::optional<double> min_length;
-    std::optional<double> max_length;
+    // +inf and -inf while no play of the pair had a length.
+    double min_length = std::numeric_limits<double>::infinity();
+    double max_length = -std::numeric_limits<double>::infinity();
+    void add_length(double length) {
+      min_length = std::min(min_length, length);
+      max_length = std::max(max_length, length);
+    }
+    std::optional<double> min() const { return min_length <= max_length ? std::optional(min_length) : std::nullopt; }
+    std::optional<double> max() const { return min_length <= max_length ? std::optional(max_length) : std::nullopt; }
   };
   // An unmatched (song, artist) pair, looked up by views: an event's text
-  // is copied only the first time its pair is seen.
+  // is copied only the first time its pair is seen. An empty view is NULL:
+  // the readers make an empty string NULL, so no text is ever empty.
   struct PairKey {
-    std::optional<std::string_view> song;
-    std::optional<std::string_view> artist;
+    std::string_view song;
+    std::string_view artist;
     bool operator==(const PairKey&) const = default;
   };
   struct PairKeyHash {
@@ -119,12 +134,12 @@ class MatchTally {
   struct Part {
     int64_t next_song_events = 0;
     int64_t matched = 0;
-    std::unordered_map<PairKey, Pair, PairKeyHash> unmatched;
+    absl::flat_hash_map<PairKey, Pair, PairKeyHash> unmatched;
     model::TextArena text;  // what the keys of unmatched view
     // Songs after events: the events' (song, artist, length) with their
     // counts, and their hashes, until end_songs_after_events() settles them.
     std::map<std::tuple<std::string, std::string, double>, int64_t> pending;
-    std::unordered_set<uint64_t> pending_hashes;
+    absl::flat_hash_set<uint64_t> pending_hashes;
 
     void count_unmatched(std::optional<std::string_view> song, std::optional<std::string_view> artist,
                          std::optional<double> length, int64_t plays);
@@ -133,7 +148,7 @@ class MatchTally {
 
   // Hashes of the catalog's (title, artist name, duration): a lookup per
   // event without copying its text.
-  std::unordered_set<uint64_t> catalog_;
+  absl::flat_hash_set<uint64_t> catalog_;
   // One song per distinct key, searched for near misses of the few most
   // frequent unmatched pairs only when the result is asked for.
   std::vector<CatalogSong> catalog_songs_;

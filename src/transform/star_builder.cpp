@@ -1,11 +1,14 @@
 #include "transform/star_builder.h"
 
+#include <absl/hash/hash.h>
+
 #include <algorithm>
 #include <cassert>
 #include <functional>
 #include <future>
 #include <iterator>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_set>
 
 #include "transform/calendar.h"
@@ -55,6 +58,9 @@ constexpr uint32_t kLocalBits = 32 - kPoolBits;
 constexpr uint32_t kLocalMask = (uint32_t{1} << kLocalBits) - 1;
 static_assert(StarBuilder::kMaxEventShards == (size_t{1} << kPoolBits) - 2);
 
+// A play that matched no song.
+constexpr uint32_t kNoMatch = UINT32_MAX;
+
 uint32_t pooled(uint32_t pool, uint32_t local) {
   if (local == StringPool::kNull) return StringPool::kNull;
   if (local >= kLocalMask)
@@ -76,14 +82,15 @@ struct StarBuilder::Play {
   uint32_t artist = StringPool::kNull;
   uint32_t location = StringPool::kNull;
   uint32_t user_agent = StringPool::kNull;
-  uint32_t matched_song_id = StringPool::kNull;
-  uint32_t matched_artist_id = StringPool::kNull;
-  bool has_ts = false;
-  bool has_length = false;
-  bool has_session = false;
-  bool has_item = false;
+  uint32_t match = kNoMatch;  // the matched song's ids: an index into match_ids_
+  // Bits rather than bools: ten million plays are held at once, and these
+  // keep a play at 64 bytes.
+  bool has_ts : 1 = false;
+  bool has_length : 1 = false;
+  bool has_session : 1 = false;
+  bool has_item : 1 = false;
   // Only a kept id for the key (add_replaced_play_ids), never the copy chosen.
-  bool id_only = false;
+  bool id_only : 1 = false;
 
   std::optional<int64_t> ts_opt() const { return has_ts ? std::optional<int64_t>(ts) : std::nullopt; }
   std::optional<double> length_opt() const { return has_length ? std::optional<double>(length) : std::nullopt; }
@@ -104,13 +111,13 @@ struct StarBuilder::MatchKey {
 
 struct StarBuilder::MatchKeyHash {
   size_t operator()(const MatchKey& key) const {
-    size_t hash = std::hash<uint64_t>()((uint64_t{key.title} << 32) | key.artist_name);
-    return hash ^ (std::hash<double>()(normalized(key.duration)) * 0x9e3779b97f4a7c15ULL);
+    return absl::Hash<std::tuple<uint32_t, uint32_t, double>>()({key.title, key.artist_name, normalized(key.duration)});
   }
 };
 
-// The chosen song's ids, in song_ids_: a play takes them without touching
-// the pool, so that shards match on their own threads.
+// The chosen song's ids, in song_ids_: a play names them by their index in
+// match_ids_ without touching the pool, so that shards match on their own
+// threads.
 struct StarBuilder::Match {
   uint32_t song_id;
   uint32_t artist_id;
@@ -168,8 +175,9 @@ struct StarBuilder::EventShard {
 };
 
 StarBuilder::StarBuilder()
-    : matches_(std::make_unique<std::unordered_map<MatchKey, Match, MatchKeyHash>>()),
+    : matches_(std::make_unique<absl::flat_hash_map<MatchKey, uint32_t, MatchKeyHash>>()),
       latest_by_user_(std::make_unique<LatestByUser>()) {
+  static_assert(sizeof(Play) <= 64, "a play grew: ten million of them are held at once");
   set_event_shards(1);
 }
 
@@ -275,12 +283,12 @@ void StarBuilder::keep_smallest(const MatchKey& key, const model::SongKeys& song
   // Per (title, artist_name, duration), the song with the smallest
   // song_id, then artist_id: one pass keeping the smallest so far.
   auto ids = [&] { return Match{song_ids_.intern(*song.song_id), song_ids_.intern(song.artist_id)}; };
-  auto [slot, inserted] = matches_->try_emplace(key, Match{StringPool::kNull, StringPool::kNull});
+  auto [slot, inserted] = matches_->try_emplace(key, static_cast<uint32_t>(match_ids_.size()));
   if (inserted) {
-    slot->second = ids();
+    match_ids_.push_back(ids());
     return;
   }
-  Match& kept = slot->second;
+  Match& kept = match_ids_[slot->second];
   int order = song.song_id->compare(*song_ids_.get(kept.song_id));
   if (order < 0 || (order == 0 && compare_asc(song.artist_id, song_ids_.get(kept.artist_id)) < 0)) kept = ids();
 }
@@ -387,8 +395,7 @@ void StarBuilder::match(Play& play) {
   if (!song || !artist) return;
   auto match = matches_->find(MatchKey{*song, *artist, play.length});
   if (match != matches_->end()) {
-    play.matched_song_id = match->second.song_id;
-    play.matched_artist_id = match->second.artist_id;
+    play.match = match->second;
   }
 }
 
@@ -544,12 +551,8 @@ void StarBuilder::finish() {
     if (play.id == 0) play.id = ++next_id;
   }
 
-  // time: one row per distinct start_time; plays are in start_time order.
-  for (size_t idx = 0; idx < plays_.size(); ++idx) {
-    if (!plays_[idx].has_ts) continue;
-    if (!time_.empty() && time_.back().start_time_ms == plays_[idx].ts) continue;
-    time_.push_back(time_row_of(plays_[idx].ts));
-  }
+  time_rows_ = 0;
+  for_each_time_row([this](const model::TimeRow&) { ++time_rows_; });
 
   users_.reserve(latest_by_user_->size());
   for (auto& [user_id, latest] : *latest_by_user_) {
@@ -561,6 +564,16 @@ void StarBuilder::finish() {
   latest_by_user_->clear();
   matches_->clear();
   finished_ = true;
+}
+
+void StarBuilder::for_each_time_row(const std::function<void(const model::TimeRow&)>& on_row) const {
+  // Plays are in start_time order: each start_time's plays come together.
+  std::optional<int64_t> last;
+  for (const Play& play : plays_) {
+    if (!play.has_ts || play.ts == last) continue;
+    last = play.ts;
+    on_row(time_row_of(play.ts));
+  }
 }
 
 KeptPlay StarBuilder::kept_play(size_t index) const {
@@ -610,8 +623,10 @@ SongplayView StarBuilder::songplay(size_t index) const {
   view.start_time_ms = play.ts_opt();
   view.user_id = play.user_id;
   view.level = text_of(play.level);
-  view.song_id = song_ids_.get(play.matched_song_id);
-  view.artist_id = song_ids_.get(play.matched_artist_id);
+  if (play.match != kNoMatch) {
+    view.song_id = song_ids_.get(match_ids_[play.match].song_id);
+    view.artist_id = song_ids_.get(match_ids_[play.match].artist_id);
+  }
   view.session_id = play.session_opt();
   view.location = text_of(play.location);
   view.user_agent = text_of(play.user_agent);
@@ -626,7 +641,7 @@ model::TableCounts StarBuilder::counts() const {
   counts.users = static_cast<int64_t>(users_.size());
   counts.songs = static_cast<int64_t>(song_rows_.value_or(songs_.size()));
   counts.artists = static_cast<int64_t>(artist_rows_.value_or(artists_.size()));
-  counts.time = static_cast<int64_t>(time_.size());
+  counts.time = static_cast<int64_t>(time_rows_);
   return counts;
 }
 
@@ -650,7 +665,7 @@ model::StarSchema StarBuilder::to_star_schema() const {
   star.users = users_;
   star.songs = songs_;
   star.artists = artists_;
-  star.time = time_;
+  for_each_time_row([&star](const model::TimeRow& row) { star.time.push_back(row); });
   return star;
 }
 

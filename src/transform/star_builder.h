@@ -5,7 +5,8 @@
 //
 // Use: add_songs()… then finish_songs(), add_events()… then finish(); then
 // read the tables. Memory: songs and artists are kept as rows; songplays as
-// compact records with interned text (about 60 bytes each).
+// compact records with interned text (64 bytes each); the time table is
+// made from them when it is read.
 //
 // An incremental load (pipeline/lake_state.h) also hands over what earlier
 // loads kept: their plays, each with its songplay_id and the event chosen
@@ -15,8 +16,11 @@
 // and new ones are numbered after the largest.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -132,7 +136,11 @@ class StarBuilder {
   const std::vector<model::UserRow>& users() const { return users_; }
   const std::vector<model::SongRow>& songs() const { return songs_; }
   const std::vector<model::ArtistRow>& artists() const { return artists_; }
-  const std::vector<model::TimeRow>& time() const { return time_; }
+  // time: one row per distinct songplays start_time, in start_time order,
+  // made from the plays as they are gone through rather than held (at ten
+  // million plays the rows would take hundreds of MB).
+  size_t time_count() const { return time_rows_; }
+  void for_each_time_row(const std::function<void(const model::TimeRow&)>& on_row) const;
 
   model::TableCounts counts() const;
   // Every table as plain rows (tests, small data).
@@ -181,10 +189,12 @@ class StarBuilder {
   std::vector<model::SongRow> songs_;
   std::vector<model::ArtistRow> artists_;
   std::vector<model::UserRow> users_;
-  std::vector<model::TimeRow> time_;
+  size_t time_rows_ = 0;
 
-  // (title, artist_name, duration) → the song with the smallest song_id.
-  std::unique_ptr<std::unordered_map<MatchKey, Match, MatchKeyHash>> matches_;
+  // (title, artist_name, duration) → the song with the smallest song_id,
+  // as its index in match_ids_ (which finish() keeps: plays name it).
+  std::unique_ptr<absl::flat_hash_map<MatchKey, uint32_t, MatchKeyHash>> matches_;
+  std::vector<Match> match_ids_;
   std::unique_ptr<LatestByUser> latest_by_user_;
   // (user_id, UTC day) → that day's latest event; only with keep_user_days().
   std::unique_ptr<LatestByUserDay> latest_by_user_day_;

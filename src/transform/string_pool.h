@@ -3,11 +3,12 @@
 // user agent) repeat heavily, so 10M events hold a few MB of distinct text.
 #pragma once
 
+#include <absl/container/flat_hash_map.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "model/text_arena.h"
@@ -58,7 +59,7 @@ class StringPool {
  private:
   model::TextArena text_;
   std::vector<std::string_view> values_;
-  std::unordered_map<std::string_view, uint32_t> index_;
+  absl::flat_hash_map<std::string_view, uint32_t> index_;
 };
 
 }  // namespace sparkify::transform

@@ -102,20 +102,20 @@ void PostgresWarehouse::end_stage() {
   connection_->copy_end(what);
 }
 
-template <typename AppendRow>
-void PostgresWarehouse::copy_star_table(const char* statement, const char* what, size_t rows, AppendRow append) {
+template <typename ForEachRow>
+void PostgresWarehouse::copy_star_table(const char* statement, const char* what, ForEachRow for_each_row) {
   connection_->copy_start(statement, what);
   try {
     std::string text;
     text.reserve(kCopyChunkBytes + (64 << 10));
     append_copy_header(text);
-    for (size_t row = 0; row < rows; ++row) {
-      append(row, text);
+    for_each_row([&](const auto& row) {
+      append_copy_row(row, text);
       if (text.size() >= kCopyChunkBytes) {
         connection_->copy_put(text, what);
         text.clear();
       }
-    }
+    });
     append_copy_trailer(text);
     connection_->copy_put(text, what);
   } catch (...) {
@@ -128,16 +128,19 @@ void PostgresWarehouse::copy_star_table(const char* statement, const char* what,
 void PostgresWarehouse::load_star(const transform::StarBuilder& star) {
   end_stage();
   connection_->run(postgres_sql::kEmptyStar, "empty star tables");
-  copy_star_table(postgres_sql::kCopyStarSongplays, "COPY songplays", star.songplay_count(),
-                  [&star](size_t row, std::string& text) { append_copy_row(star.songplay(row), text); });
+  copy_star_table(postgres_sql::kCopyStarSongplays, "COPY songplays", [&star](const auto& emit) {
+    for (size_t row = 0; row < star.songplay_count(); ++row) emit(star.songplay(row));
+  });
   auto copy_rows = [this](const char* statement, const char* what, const auto& rows) {
-    copy_star_table(statement, what, rows.size(),
-                    [&rows](size_t row, std::string& text) { append_copy_row(rows[row], text); });
+    copy_star_table(statement, what, [&rows](const auto& emit) {
+      for (const auto& row : rows) emit(row);
+    });
   };
   copy_rows(postgres_sql::kCopyStarUsers, "COPY users", star.users());
   copy_rows(postgres_sql::kCopyStarSongs, "COPY songs", star.songs());
   copy_rows(postgres_sql::kCopyStarArtists, "COPY artists", star.artists());
-  copy_rows(postgres_sql::kCopyStarTime, "COPY time", star.time());
+  copy_star_table(postgres_sql::kCopyStarTime, "COPY time",
+                  [&star](const auto& emit) { star.for_each_time_row(emit); });
   star_loaded_ = true;
   star_counts_ = star.counts();
 }

@@ -49,9 +49,9 @@ class PostgresWarehouse final : public Warehouse {
 
   void start_copy(Staging table);
   void flush_copy_buffer(bool force);
-  // COPYs `rows` rows into a star table, `append(row, text)` encoding each.
-  template <typename AppendRow>
-  void copy_star_table(const char* statement, const char* what, size_t rows, AppendRow append);
+  // COPYs a star table's rows: for_each_row(emit) calls emit(row) for each.
+  template <typename ForEachRow>
+  void copy_star_table(const char* statement, const char* what, ForEachRow for_each_row);
 
   std::unique_ptr<PqConnection> connection_;
   MatchCatalog match_catalog_ = MatchCatalog::kStagedSongs;  // what the last transform left the songs in

@@ -1,8 +1,9 @@
-// Fuzzes json::EventReader over one event file: read() and read_in_chunks()
-// on the same bytes. Beyond not crashing: each non-blank line becomes one
-// record or one Reject (reader_checks.h), read() appends to what the vectors
-// held, and the chunks, each of exactly the chunk size but the last, add up
-// to what read() returns.
+// Fuzzes json::EventReader over one event file: read(), read_in_chunks()
+// and read_stream() on the same bytes. Beyond not crashing: each non-blank
+// line becomes one record or one Reject (reader_checks.h), read() appends to
+// what the vectors held, the chunks, each of exactly the chunk size but the
+// last, add up to what read() returns, and so does a stream read in pieces
+// of a few bytes (lines cut anywhere).
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,6 +13,7 @@
 
 #include "fuzz_support.h"
 #include "io/bytes.h"
+#include "io/input_stream.h"
 #include "json/readers.h"
 #include "model/records.h"
 #include "model/reject.h"
@@ -89,5 +91,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(chunk_sizes.back() < chunk_records);
   FUZZ_CHECK(same(chunked, records));
   FUZZ_CHECK(same(chunked_rejects, rejects));
+
+  std::vector<EventRecord> streamed;
+  Rejects streamed_rejects;
+  io::BytesInputStream stream(io::Bytes::copy_of(text));
+  reader.read_stream(
+      stream, kSource, chunk_records,
+      [&](std::vector<EventRecord>& chunk, Rejects& chunk_rejects) {
+        for (auto& record : chunk) streamed.push_back(std::move(record));
+        for (auto& reject : chunk_rejects) streamed_rejects.push_back(std::move(reject));
+        chunk.clear();
+        chunk_rejects.clear();
+      },
+      1 + size % 7);
+  FUZZ_CHECK(same(streamed, records));
+  FUZZ_CHECK(same(streamed_rejects, rejects));
   return 0;
 }

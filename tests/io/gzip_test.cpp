@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 #include <zlib.h>
 
+#include <algorithm>
+#include <string>
+
+#include "io/trickle_stream.h"
 #include "model/error.h"
 
 namespace sparkify::io {
@@ -61,6 +65,63 @@ TEST(Gzip, TruncatedStreamNamesTheFile) {
     FAIL();
   } catch (const IoError& error) {
     EXPECT_NE(std::string(error.what()).find("log_data/x.json.gz"), std::string::npos);
+  }
+}
+
+using sparkify::testing::TrickleStream;
+
+// Reads a whole stream `piece` bytes at a time.
+std::string read_all(InputStream& stream, size_t piece) {
+  std::string out;
+  std::string buffer(piece, '\0');
+  while (size_t got = stream.read(buffer.data(), buffer.size())) out.append(buffer, 0, got);
+  return out;
+}
+
+TEST(Gzip, AStreamInflatesInAnyPiecesAndCountsTheStoredBytes) {
+  std::string text;
+  for (int line = 0; line < 20000; ++line) text += "{\"ts\":" + std::to_string(line) + "}\n";
+  std::string packed = gzip_of(text.substr(0, 7000)) + gzip_of(text.substr(7000));
+  for (size_t trickle : {1, 3, 100000}) {
+    for (size_t piece : {1, 10, 1 << 20}) {
+      TrickleStream source(packed, trickle);
+      MaybeGunzipStream stream(source, "a.json.gz");
+      EXPECT_EQ(read_all(stream, piece), text) << trickle << " " << piece;
+      EXPECT_EQ(stream.stored_bytes(), packed.size());
+    }
+  }
+}
+
+TEST(Gzip, AStreamOfPlainBytesIsReadAsItIs) {
+  for (std::string text : {std::string(), std::string("{"), std::string("\x1f"), std::string(300000, 'y')}) {
+    TrickleStream source(text, 7);
+    MaybeGunzipStream stream(source, "a.json");
+    EXPECT_EQ(read_all(stream, 1000), text);
+    EXPECT_EQ(stream.stored_bytes(), text.size());
+  }
+}
+
+TEST(Gzip, ATruncatedOrCorruptStreamNamesTheFile) {
+  std::string packed = gzip_of(std::string(100000, 'z'));
+  TrickleStream truncated(packed.substr(0, packed.size() / 2), 4096);
+  MaybeGunzipStream cut(truncated, "log_data/cut.json.gz");
+  try {
+    read_all(cut, 4096);
+    FAIL() << "a truncated stream read to its end";
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find("log_data/cut.json.gz: truncated gzip stream"), std::string::npos)
+        << error.what();
+  }
+  std::string corrupt = packed;
+  corrupt[12] ^= 0x55;
+  corrupt[13] ^= 0x55;
+  TrickleStream bad(corrupt + "trailing", 4096);
+  MaybeGunzipStream broken(bad, "log_data/bad.json.gz");
+  try {
+    read_all(broken, 4096);
+    FAIL() << "a corrupt stream read to its end";
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find("log_data/bad.json.gz"), std::string::npos) << error.what();
   }
 }
 

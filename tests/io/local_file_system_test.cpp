@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "model/error.h"
@@ -120,6 +122,43 @@ TEST(LocalFileSystem, ReadGivesPaddedBytes) {
   Bytes bytes = fs.read(dir / "f");
   EXPECT_EQ(bytes.view(), "hello");
   EXPECT_EQ(bytes.data()[5], '\0');
+}
+
+TEST(LocalFileSystem, StreamsEveryFileOnceInThePiecesAsked) {
+  TempDir dir;
+  std::vector<FileEntry> files;
+  for (int file_idx = 0; file_idx < 12; ++file_idx) {
+    std::string path = dir / ("e" + std::to_string(file_idx) + ".json");
+    write_text(path, std::string(1000 + file_idx, static_cast<char>('a' + file_idx)));
+    files.push_back({path, 0});
+  }
+  LocalFileSystem fs;
+  std::mutex mutex;
+  std::vector<std::string> seen(files.size());
+  fs.stream_many(files, 3, [&](size_t index, InputStream& stream) {
+    std::string text;
+    char piece[100];
+    while (size_t got = stream.read(piece, sizeof piece)) {
+      EXPECT_LE(got, sizeof piece);
+      text.append(piece, got);
+    }
+    std::lock_guard lock(mutex);
+    seen[index] = text;
+  });
+  for (size_t index = 0; index < files.size(); ++index) EXPECT_EQ(seen[index], read_text(files[index].path));
+}
+
+TEST(LocalFileSystem, AStreamThatCannotOpenNamesTheFileAndStopsTheRest) {
+  TempDir dir;
+  write_text(dir / "a.json", "{}");
+  std::vector<FileEntry> files{{dir / "a.json", 2}, {dir / "gone.json", 2}};
+  LocalFileSystem fs;
+  try {
+    fs.stream_many(files, 1, [](size_t, InputStream&) {});
+    FAIL() << "a missing file streamed";
+  } catch (const IoError& error) {
+    EXPECT_NE(std::string(error.what()).find(dir / "gone.json"), std::string::npos) << error.what();
+  }
 }
 
 TEST(LocalFileSystem, OutputAppearsOnlyOnClose) {

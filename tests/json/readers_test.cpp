@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+
+#include "io/trickle_stream.h"
 #include "model/reject.h"
 
 namespace sparkify::json {
@@ -129,6 +133,62 @@ TEST(EventReader, ChunksHoldEveryRecordAndKeepTheFilesLineNumbers) {
   EXPECT_EQ(timestamps, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 8, 9, 10}));
   ASSERT_EQ(rejects.size(), 1u);
   EXPECT_EQ(rejects[0].line, 7u);
+}
+
+using sparkify::testing::TrickleStream;
+
+// What a reader gave, as text: every record's fields the tests look at and
+// every reject whole.
+std::string described(const Events& events) {
+  std::string out;
+  for (const auto& record : events.records) {
+    out += "ts=" + (record.ts ? std::to_string(*record.ts) : "null") + " song=" + record.song.value_or("null") +
+           " length=" + (record.length ? std::to_string(*record.length) : "null") + "\n";
+  }
+  for (const auto& reject : events.rejects) {
+    out += "reject " + reject.source + ":" + std::to_string(reject.line) + " " + reject.field + " " + reject.reason +
+           " [" + reject.text + "]\n";
+  }
+  return out;
+}
+
+Events read_stream(const std::string& text, size_t piece_bytes, size_t trickle) {
+  Events out;
+  EventReader reader;
+  TrickleStream stream(text, trickle);
+  reader.read_stream(
+      stream, "log_data/e.json", 3,
+      [&](auto& records, auto& rejects) {
+        std::move(records.begin(), records.end(), std::back_inserter(out.records));
+        std::move(rejects.begin(), rejects.end(), std::back_inserter(out.rejects));
+      },
+      piece_bytes);
+  return out;
+}
+
+TEST(EventReader, AStreamReadInAnyPiecesGivesWhatTheWholeFileGives) {
+  // A byte order mark, CRLF, blank lines, bad lines, a line longer than
+  // any piece, and no newline at the end.
+  std::string long_song(300, 'x');
+  std::string text =
+      "\xEF\xBB\xBF{\"ts\":1,\"song\":\"a\"}\r\n\n{not json\n{\"ts\":3,\"length\":2.5}\r\n   \n"
+      "{\"ts\":\"x\"}\n{\"ts\":6,\"song\":\"" +
+      long_song + "\"}\n\n{\"ts\":8}\n{\"ts\":9,\"song\":\"last\"}";
+  std::string whole = described(read_events(text));
+  ASSERT_NE(whole.find("reject log_data/e.json:3"), std::string::npos) << whole;
+  ASSERT_NE(whole.find("reject log_data/e.json:6 ts"), std::string::npos) << whole;
+  for (size_t piece_bytes : {1, 2, 3, 7, 16, 64, 1000}) {
+    for (size_t trickle : {1, 5, 4096}) {
+      EXPECT_EQ(described(read_stream(text, piece_bytes, trickle)), whole)
+          << "pieces of " << piece_bytes << " bytes, reads of " << trickle;
+    }
+  }
+}
+
+TEST(EventReader, AnEmptyStreamGivesNothing) {
+  Events got = read_stream("", 8, 8);
+  EXPECT_TRUE(got.records.empty());
+  EXPECT_TRUE(got.rejects.empty());
 }
 
 TEST(EventReader, TimestampsFromTheFirstInstantOf1900ToTheLastOf2200) {
