@@ -497,10 +497,16 @@ void EventReader::read_stream(io::InputStream& stream, const std::string& source
       held += got;
     }
     std::string_view text(buffer.get(), held);
-    size_t last_newline = text.rfind('\n');
+    // simdjson may look at up to kPadding bytes past a line: parse only
+    // lines that the file's own bytes follow that far (or, at its end, the
+    // zeros a whole file's Bytes end with), so that a line reads the same
+    // however the file was cut into pieces.
+    if (at_end) std::memset(buffer.get() + held, 0, io::Bytes::kPadding);
+    size_t last_newline =
+        held > io::Bytes::kPadding ? text.rfind('\n', held - io::Bytes::kPadding - 1) : std::string_view::npos;
     size_t whole = at_end ? held : (last_newline == std::string_view::npos ? 0 : last_newline + 1);
     if (whole == 0 && !at_end) {
-      // A line longer than the buffer: make room for it.
+      // A line (with the bytes after it) longer than the buffer: make room.
       auto bigger = std::make_unique<char[]>(capacity * 2 + io::Bytes::kPadding);
       std::memcpy(bigger.get(), buffer.get(), held);
       buffer = std::move(bigger);
