@@ -11,10 +11,12 @@
 
 namespace sparkify::io {
 
-bool is_gzip(const Bytes& bytes) {
-  return bytes.size() >= 2 && static_cast<unsigned char>(bytes.data()[0]) == 0x1f &&
-         static_cast<unsigned char>(bytes.data()[1]) == 0x8b;
+bool is_gzip(std::string_view start) {
+  return start.size() >= 2 && static_cast<unsigned char>(start[0]) == 0x1f &&
+         static_cast<unsigned char>(start[1]) == 0x8b;
 }
+
+bool is_gzip(const Bytes& bytes) { return is_gzip(bytes.view()); }
 
 Bytes gunzip(const Bytes& bytes, const std::string& source) { return gunzip(bytes.view(), source, SIZE_MAX); }
 
@@ -117,8 +119,7 @@ size_t MaybeGunzipStream::read(char* out, size_t size) {
   if (st.mode == State::Mode::kUnknown) {
     while (st.buffered() < 2 && st.fill()) {
     }
-    bool gzip = st.buffered() >= 2 && static_cast<unsigned char>(st.input[st.begin]) == 0x1f &&
-                static_cast<unsigned char>(st.input[st.begin + 1]) == 0x8b;
+    bool gzip = is_gzip(std::string_view(st.input.data() + st.begin, st.buffered()));
     st.mode = gzip ? State::Mode::kGzip : State::Mode::kPlain;
     if (gzip) {
       // 16 + MAX_WBITS: expect a gzip header rather than a raw zlib one.

@@ -10,8 +10,10 @@
 
 namespace sparkify::io {
 
-// True when `bytes` start with the gzip magic number.
+// True when `bytes` (or the first bytes of a stream) start with the gzip
+// magic number.
 bool is_gzip(const Bytes& bytes);
+bool is_gzip(std::string_view start);
 
 // Inflates a gzip (possibly multi-member) stream. Throws IoError naming
 // `source` when the stream is corrupt or truncated.
